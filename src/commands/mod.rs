@@ -1,0 +1,24 @@
+//! What each command of the command line does; the only place that prints to stdout.
+#![allow(clippy::print_stdout)]
+
+mod import;
+mod serve;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+pub use import::{ImportSummary, import_paths};
+
+/// Runs a command. Exit status: 0 success, 1 partial success (import skipped files), 2 failure.
+pub async fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Import(args) => import::run(args).await,
+    };
+    result.unwrap_or_else(|error| {
+        tracing::error!("{error}");
+        eprintln!("tearsheet: {error}");
+        ExitCode::from(2)
+    })
+}

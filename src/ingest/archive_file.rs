@@ -1,0 +1,94 @@
+//! Reading one archive text file from disk into an article ready to save.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use url::Url;
+
+use super::archive_text;
+use super::decode::decode_text;
+use super::url_key::{site_of, url_key};
+use crate::article::ArticleId;
+use crate::store::{NewArticle, SourceKind};
+
+/// Larger files are not articles; refusing them keeps a stray disk image from filling memory.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// An archive file read and parsed, with what the parser had to guess.
+pub struct ArchiveFile {
+    pub article: NewArticle,
+    pub warnings: Vec<String>,
+}
+
+/// A file that was not imported, and why.
+#[derive(Debug)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl Skipped {
+    fn new(path: &Path, reason: impl Into<String>) -> Self {
+        Self {
+            path: path.to_owned(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Reads a regular file (capped at [`MAX_FILE_BYTES`]), decodes and parses it.
+pub fn read_archive_file(path: &Path) -> Result<ArchiveFile, Skipped> {
+    let file_name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .ok_or_else(|| Skipped::new(path, "file name is not valid UTF-8"))?;
+    let raw = read_capped(path).map_err(|reason| Skipped::new(path, reason))?;
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(Skipped::new(path, "empty file"));
+    }
+    let decoded = decode_text(&raw);
+    let mut warnings = Vec::new();
+    if !decoded.was_utf8 {
+        warnings.push(format!("not UTF-8, read as {}", decoded.encoding));
+    }
+    let mut parsed = archive_text::parse(&decoded.text);
+    warnings.append(&mut parsed.warnings);
+    let url = parsed
+        .original_url
+        .as_deref()
+        .and_then(|url| Url::parse(url).ok());
+    let key = url.as_ref().map(url_key);
+    let id = ArticleId::from_file_name(file_name).unwrap_or_else(|| match &key {
+        Some(key) => ArticleId::derived_from(key.as_bytes()),
+        None => {
+            ArticleId::derived_from(format!("{}\n\n{}", parsed.title, parsed.body_text).as_bytes())
+        }
+    });
+    let article = NewArticle {
+        id,
+        site: url.as_ref().and_then(site_of),
+        url_key: key,
+        parsed,
+        source_kind: SourceKind::ArchiveFile,
+        source_name: file_name.to_owned(),
+        raw,
+    };
+    Ok(ArchiveFile { article, warnings })
+}
+
+fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+    let file = File::open(path).map_err(|error| error.to_string())?;
+    let metadata = file.metadata().map_err(|error| error.to_string())?;
+    if !metadata.is_file() {
+        return Err("not a regular file".to_owned());
+    }
+    let mut raw = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0).min(1 << 20));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut raw)
+        .map_err(|error| error.to_string())?;
+    if raw.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("larger than {} MiB", MAX_FILE_BYTES >> 20));
+    }
+    Ok(raw)
+}

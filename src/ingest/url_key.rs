@@ -1,0 +1,75 @@
+//! The normalised form of an article's URL, used to recognise the same article submitted twice.
+
+use url::Url;
+
+/// Query parameters that only track the reader and never change the page.
+const TRACKING_PARAMETERS: &[&str] = &[
+    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga", "ref_src",
+];
+
+/// Lower-case scheme and host, default port dropped (both done by `Url`), no fragment, no
+/// tracking parameters, and no empty query.
+pub fn url_key(url: &Url) -> String {
+    let mut key = url.clone();
+    key.set_fragment(None);
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(name, _)| !is_tracking_parameter(name))
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        key.set_query(None);
+    } else {
+        key.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    key.into()
+}
+
+fn is_tracking_parameter(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.starts_with("utm_") || TRACKING_PARAMETERS.contains(&name.as_str())
+}
+
+/// The site an article belongs to: the host, lower case, without a leading `www.`.
+pub fn site_of(url: &Url) -> Option<String> {
+    let host = url.host_str()?.trim_end_matches('.');
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    (!host.is_empty()).then(|| host.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> String {
+        Url::parse(text)
+            .map(|url| url_key(&url))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn tracking_fragment_case_and_port_do_not_matter() {
+        let plain = key("https://news.example/story?id=7");
+        assert_eq!(
+            key("HTTPS://News.Example:443/story?utm_source=x&id=7&fbclid=y#top"),
+            plain
+        );
+        assert_eq!(
+            key("https://news.example/story?utm_medium=a"),
+            "https://news.example/story"
+        );
+        assert_ne!(
+            key("https://news.example/Story"),
+            key("https://news.example/story")
+        );
+    }
+
+    #[test]
+    fn site_drops_www() {
+        let url = Url::parse("https://WWW.TheMoscowTimes.com/2026/x").ok();
+        assert_eq!(
+            url.as_ref().and_then(site_of).as_deref(),
+            Some("themoscowtimes.com")
+        );
+    }
+}

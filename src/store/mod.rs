@@ -1,0 +1,54 @@
+//! SQLite storage: opening the database, the one write path, and the read queries.
+//! All SQL in Tearsheet lives under this module.
+
+mod read;
+mod write;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub use read::{
+    ArticleSummary, Cursor, LISTING_QUERIES, ListPage, ListQuery, Neighbours, PAGE_SIZE,
+    StoredArticle,
+};
+pub use write::{NewArticle, SaveOutcome, SourceKind};
+
+use crate::error::Error;
+
+/// How long a connection waits for another writer before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The archive database. Cheap to clone: it is a handle to a connection pool.
+#[derive(Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) the database at a sqlx SQLite URL such as
+    /// `sqlite:tearsheet.db`, sets WAL, foreign keys and the busy timeout on every connection, and
+    /// applies pending migrations.
+    pub async fn open(database_url: &str) -> Result<Self, Error> {
+        let options = SqliteConnectOptions::from_str(database_url)
+            .map_err(|error| Error::Config(format!("DATABASE_URL {database_url:?}: {error}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The pool, for tests that inspect the database directly.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}

@@ -1,0 +1,215 @@
+//! Read queries: one article, the newest-first listing with keyset cursors, and neighbours.
+
+use super::Store;
+use crate::article::ArticleId;
+use crate::error::Error;
+
+/// Everything shown on an article page.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredArticle {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub byline: Option<String>,
+    pub credits: String,
+    pub published_raw: Option<String>,
+    pub published_at: Option<String>,
+    pub site: Option<String>,
+    pub original_url: Option<String>,
+    pub body_html: String,
+    pub body_text: String,
+    pub related: String,
+    pub excerpt: String,
+    pub word_count: i64,
+    pub site_name: Option<String>,
+    pub language: Option<String>,
+    pub source_kind: String,
+    pub source_name: String,
+    pub archived_at: String,
+    pub updated_at: String,
+    pub sort_key: String,
+}
+
+/// One row of a listing.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ArticleSummary {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub site: Option<String>,
+    pub published_raw: Option<String>,
+    pub published_at: Option<String>,
+    pub archived_at: String,
+    pub excerpt: String,
+    pub word_count: i64,
+    pub sort_key: String,
+}
+
+impl ArticleSummary {
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            sort_key: self.sort_key.clone(),
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// A position in the newest-first order: `(sort_key, id)` of an article.
+/// Written in URLs as `2026-05-20T00:00:00Z.70abc109823b7fac`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    sort_key: String,
+    id: String,
+}
+
+impl Cursor {
+    pub fn parse(text: &str) -> Option<Self> {
+        let (sort_key, id) = text.rsplit_once('.')?;
+        let id = ArticleId::parse(id)?;
+        let plausible = sort_key.len() == 20
+            && sort_key
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b"-:TZ".contains(&b));
+        plausible.then(|| Self {
+            sort_key: sort_key.to_owned(),
+            id: id.as_str().to_owned(),
+        })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.sort_key, self.id)
+    }
+}
+
+/// Which page of the listing to read.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub site: Option<String>,
+    /// Articles older than this (the "next page" link).
+    pub before: Option<Cursor>,
+    /// Articles newer than this (the "previous page" link).
+    pub after: Option<Cursor>,
+}
+
+/// One page of a listing, newest first, with cursors for the pages on either side.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub articles: Vec<ArticleSummary>,
+    pub older: Option<Cursor>,
+    pub newer: Option<Cursor>,
+}
+
+/// The articles just before and after one article in the listing order.
+#[derive(Debug, Clone, Default)]
+pub struct Neighbours {
+    pub newer: Option<ArticleSummary>,
+    pub older: Option<ArticleSummary>,
+}
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// Above every real sort key, so "older than TOP" is the first page.
+const TOP: (&str, &str) = ("~", "");
+
+const ALL_OLDER: &str =
+    "SELECT id, slug, title, site, published_raw, published_at, archived_at, excerpt,
+        word_count, sort_key
+ FROM articles WHERE (sort_key, id) < (?1, ?2) ORDER BY sort_key DESC, id DESC LIMIT ?3";
+const ALL_NEWER: &str =
+    "SELECT id, slug, title, site, published_raw, published_at, archived_at, excerpt,
+        word_count, sort_key
+ FROM articles WHERE (sort_key, id) > (?1, ?2) ORDER BY sort_key ASC, id ASC LIMIT ?3";
+const SITE_OLDER: &str =
+    "SELECT id, slug, title, site, published_raw, published_at, archived_at, excerpt,
+        word_count, sort_key
+ FROM articles WHERE site = ?4 AND (sort_key, id) < (?1, ?2)
+ ORDER BY sort_key DESC, id DESC LIMIT ?3";
+const SITE_NEWER: &str =
+    "SELECT id, slug, title, site, published_raw, published_at, archived_at, excerpt,
+        word_count, sort_key
+ FROM articles WHERE site = ?4 AND (sort_key, id) > (?1, ?2)
+ ORDER BY sort_key ASC, id ASC LIMIT ?3";
+
+/// The listing queries, for `EXPLAIN QUERY PLAN` checks in tests.
+pub const LISTING_QUERIES: [&str; 4] = [ALL_OLDER, ALL_NEWER, SITE_OLDER, SITE_NEWER];
+
+impl Store {
+    pub async fn article(&self, id: &ArticleId) -> Result<Option<StoredArticle>, Error> {
+        Ok(sqlx::query_as(
+            "SELECT id, slug, title, byline, credits, published_raw, published_at, site,
+                    original_url, body_html, body_text, related, excerpt, word_count, site_name,
+                    language, source_kind, source_name, archived_at, updated_at, sort_key
+             FROM articles WHERE id = ?1",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// One page of the newest-first listing, optionally of one site.
+    pub async fn list(&self, query: &ListQuery) -> Result<ListPage, Error> {
+        let going_newer = query.before.is_none() && query.after.is_some();
+        let cursor = match (&query.before, &query.after) {
+            (Some(before), _) => (before.sort_key.as_str(), before.id.as_str()),
+            (None, Some(after)) => (after.sort_key.as_str(), after.id.as_str()),
+            (None, None) => TOP,
+        };
+        let mut articles = self
+            .summaries(going_newer, cursor, query.site.as_deref(), PAGE_SIZE + 1)
+            .await?;
+        let more = articles.len() > PAGE_SIZE as usize;
+        articles.truncate(PAGE_SIZE as usize);
+        if going_newer {
+            articles.reverse();
+        }
+        let (first, last) = (
+            articles.first().map(ArticleSummary::cursor),
+            articles.last().map(ArticleSummary::cursor),
+        );
+        let (older, newer) = if going_newer {
+            (last, first.filter(|_| more))
+        } else {
+            (
+                last.filter(|_| more),
+                first.filter(|_| query.before.is_some()),
+            )
+        };
+        Ok(ListPage {
+            articles,
+            older,
+            newer,
+        })
+    }
+
+    /// The articles on either side of `article` in the full listing.
+    pub async fn neighbours(&self, article: &StoredArticle) -> Result<Neighbours, Error> {
+        let at = (article.sort_key.as_str(), article.id.as_str());
+        let newer = self.summaries(true, at, None, 1).await?.pop();
+        let older = self.summaries(false, at, None, 1).await?.pop();
+        Ok(Neighbours { newer, older })
+    }
+
+    async fn summaries(
+        &self,
+        newer: bool,
+        (sort_key, id): (&str, &str),
+        site: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ArticleSummary>, Error> {
+        let sql = match (newer, site.is_some()) {
+            (false, false) => ALL_OLDER,
+            (true, false) => ALL_NEWER,
+            (false, true) => SITE_OLDER,
+            (true, true) => SITE_NEWER,
+        };
+        Ok(sqlx::query_as(sql)
+            .bind(sort_key)
+            .bind(id)
+            .bind(limit)
+            .bind(site)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}

@@ -1,0 +1,40 @@
+//! Static files embedded in the binary, served under a content-hash path with a year-long cache.
+
+use std::sync::LazyLock;
+
+use axum::extract::Path;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+
+const STYLESHEET: &str = include_str!("../../static/style.css");
+
+static STYLESHEET_HASH: LazyLock<String> =
+    LazyLock::new(|| hex::encode(&Sha256::digest(STYLESHEET.as_bytes())[..8]));
+
+/// The stylesheet's URL; it changes whenever the stylesheet does.
+pub fn stylesheet_path() -> String {
+    format!("/static/{}/style.css", *STYLESHEET_HASH)
+}
+
+pub async fn serve_asset(Path((hash, file)): Path<(String, String)>) -> Result<Response, Error> {
+    if file != "style.css" || hash != *STYLESHEET_HASH {
+        return Err(Error::NotFound);
+    }
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+        ],
+        STYLESHEET,
+    )
+        .into_response())
+}

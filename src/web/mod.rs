@@ -1,0 +1,57 @@
+//! The web layer: the route table, shared state and the middleware every response goes through.
+
+mod assets;
+mod pages;
+pub mod views;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::store::Store;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+}
+
+/// The whole application, as the server runs it and as tests drive it.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        // Reading
+        .route("/", get(pages::list_articles))
+        .route("/a/{id}", get(pages::show_article_without_slug))
+        .route("/a/{id}/{slug}", get(pages::show_article))
+        // Assets, named by content hash so they can be cached forever
+        .route("/static/{hash}/{file}", get(assets::serve_asset))
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// No script at all, styles and forms only from ourselves, article images from anywhere over https.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; img-src https: data:; style-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

@@ -1,0 +1,79 @@
+//! Handlers for the reading pages: the listing and the article page.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::AppState;
+use super::views::{ArticlePage, ErrorPage, ListingPage, render};
+use crate::article::{ArticleId, Slug, permalink};
+use crate::error::Error;
+use crate::store::{Cursor, ListQuery};
+
+#[derive(Debug, Deserialize)]
+pub struct ListingParams {
+    site: Option<String>,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+pub async fn list_articles(
+    State(state): State<AppState>,
+    Query(params): Query<ListingParams>,
+) -> Result<Response, Error> {
+    let site = params
+        .site
+        .map(|site| normalise_site(&site))
+        .filter(|site| !site.is_empty());
+    let query = ListQuery {
+        site: site.clone(),
+        before: params.before.as_deref().and_then(Cursor::parse),
+        after: params.after.as_deref().and_then(Cursor::parse),
+    };
+    let page = state.store.list(&query).await?;
+    Ok(render(StatusCode::OK, &ListingPage::new(site, page)))
+}
+
+pub async fn show_article(
+    State(state): State<AppState>,
+    Path((id, slug)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    show(state, &id, Some(&slug)).await
+}
+
+pub async fn show_article_without_slug(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, Error> {
+    show(state, &id, None).await
+}
+
+/// Shows the article, or redirects (308) to its canonical permalink when the slug differs.
+async fn show(state: AppState, id: &str, slug: Option<&str>) -> Result<Response, Error> {
+    let id = ArticleId::parse(id).ok_or(Error::NotFound)?;
+    let article = state.store.article(&id).await?.ok_or(Error::NotFound)?;
+    let canonical = permalink(&id, &Slug::from_stored(article.slug.clone()));
+    let requested = match slug {
+        Some(slug) => format!("/a/{}/{slug}", id.as_str()),
+        None => format!("/a/{}", id.as_str()),
+    };
+    if requested != canonical {
+        return Ok(Redirect::permanent(&canonical).into_response());
+    }
+    let neighbours = state.store.neighbours(&article).await?;
+    Ok(render(
+        StatusCode::OK,
+        &ArticlePage::new(article, neighbours),
+    ))
+}
+
+pub async fn not_found() -> ErrorPage {
+    ErrorPage::for_status(StatusCode::NOT_FOUND)
+}
+
+/// `www.Example.com` and `example.com` name the same site.
+fn normalise_site(site: &str) -> String {
+    let site = site.trim().trim_end_matches('.').to_ascii_lowercase();
+    site.strip_prefix("www.").map(str::to_owned).unwrap_or(site)
+}

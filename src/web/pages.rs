@@ -51,13 +51,13 @@ pub async fn show_article_without_slug(
 
 /// Shows the article, or redirects (308) to its canonical permalink when the slug differs.
 async fn show(state: AppState, id: &str, slug: Option<&str>) -> Result<Response, Error> {
+    let requested = match slug {
+        Some(slug) => format!("/a/{id}/{slug}"),
+        None => format!("/a/{id}"),
+    };
     let id = ArticleId::parse(id).ok_or(Error::NotFound)?;
     let article = state.store.article(&id).await?.ok_or(Error::NotFound)?;
     let canonical = permalink(&id, &Slug::from_stored(article.slug.clone()));
-    let requested = match slug {
-        Some(slug) => format!("/a/{}/{slug}", id.as_str()),
-        None => format!("/a/{}", id.as_str()),
-    };
     if requested != canonical {
         return Ok(Redirect::permanent(&canonical).into_response());
     }

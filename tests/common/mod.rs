@@ -1,0 +1,139 @@
+//! Test helpers: a real Tearsheet server on a random port with a fresh SQLite file, and invented
+//! archive files to import into it.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use tearsheet::store::Store;
+use tearsheet::web::AppState;
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+
+/// A running server and the folder holding its database.
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub store: Store,
+    pub dir: TempDir,
+    pub client: reqwest::Client,
+}
+
+impl TestApp {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in(dir).await
+    }
+
+    pub async fn start_in(dir: TempDir) -> Self {
+        let store = Store::open(&database_url(dir.path()))
+            .await
+            .expect("open store");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let app = tearsheet::app(AppState::new(store.clone()));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_gzip()
+            .no_brotli()
+            .no_deflate()
+            .build()
+            .expect("client");
+        Self {
+            address,
+            store,
+            dir,
+            client,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The body of a page that must answer 200.
+    pub async fn page(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.expect("body")
+    }
+
+    pub async fn import(&self, paths: &[PathBuf]) -> tearsheet::commands::ImportSummary {
+        tearsheet::commands::import_paths(&self.store, paths)
+            .await
+            .expect("import")
+    }
+}
+
+pub fn database_url(dir: &Path) -> String {
+    format!("sqlite:{}", dir.join("tearsheet.db").display())
+}
+
+/// One invented article in the archive text format.
+pub struct FixtureArticle<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub date: &'a str,
+    pub url: &'a str,
+    pub body: &'a str,
+}
+
+impl FixtureArticle<'_> {
+    pub fn text(&self) -> String {
+        format!(
+            "\n{}\n\n{}\n\n{}\n\nOriginal url:\n\n<{}>",
+            self.title, self.date, self.body, self.url
+        )
+    }
+
+    pub fn write(&self, dir: &Path, sequence: usize) -> PathBuf {
+        let path = dir.join(format!("{sequence:03}_{}.txt", self.id));
+        std::fs::write(&path, self.text()).expect("write fixture");
+        path
+    }
+}
+
+/// Writes `count` invented articles spread over three sites, one per day going back from
+/// 2026-05-20, and returns the folder.
+pub fn write_corpus(dir: &Path, count: usize) -> PathBuf {
+    let folder = dir.join("corpus");
+    std::fs::create_dir_all(&folder).expect("corpus folder");
+    let sites = ["www.alpha.example", "beta.example", "news.gamma.example"];
+    for n in 0..count {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 5, 20).expect("date")
+            - chrono::Duration::days(i64::try_from(n / 2).expect("small"));
+        let title = format!("Invented story number {n}");
+        let url = format!("https://{}/stories/{n}", sites[n % 3]);
+        let body = format!(
+            "Paragraph one of story {n} tells of a harbour town and its ferries.\n\n\
+             Paragraph two of story {n} has a [link](https://docs.example/{n}) and a [dead one](#)."
+        );
+        FixtureArticle {
+            id: &format!("{n:016x}"),
+            title: &title,
+            date: &date.format("%B %-d, %Y").to_string(),
+            url: &url,
+            body: &body,
+        }
+        .write(&folder, n);
+    }
+    folder
+}
+
+/// Every `href` in a page, in order.
+pub fn hrefs(html: &str) -> Vec<String> {
+    let document = dom_query::Document::from(html);
+    document
+        .select("a[href]")
+        .iter()
+        .filter_map(|a| a.attr("href").map(|href| href.to_string()))
+        .collect()
+}

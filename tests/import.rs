@@ -1,0 +1,169 @@
+//! `tearsheet import` as a user runs it: the real binary, real files, a fresh SQLite file.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{FixtureArticle, TestApp, database_url, write_corpus};
+use tearsheet::store::Store;
+
+fn import(database_dir: &Path, paths: &[&Path]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tearsheet"))
+        .arg("import")
+        .arg("--database-url")
+        .arg(database_url(database_dir))
+        .args(paths)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run tearsheet import")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+async fn permalinks(database_dir: &Path) -> Vec<(String, String)> {
+    let store = Store::open(&database_url(database_dir))
+        .await
+        .expect("open");
+    sqlx::query_as("SELECT id, slug FROM articles ORDER BY id")
+        .fetch_all(store.pool())
+        .await
+        .expect("permalinks")
+}
+
+#[tokio::test]
+async fn reimporting_is_idempotent_and_a_changed_file_updates_in_place() {
+    let dir = tempfile::tempdir().expect("dir");
+    let corpus = write_corpus(dir.path(), 20);
+    let first = import(dir.path(), &[&corpus]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        stdout(&first).contains("imported 20, updated 0, unchanged 0, skipped 0"),
+        "{}",
+        stdout(&first)
+    );
+
+    let again = import(dir.path(), &[&corpus]);
+    assert!(
+        stdout(&again).contains("imported 0, updated 0, unchanged 20, skipped 0"),
+        "{}",
+        stdout(&again)
+    );
+
+    let before = permalinks(dir.path()).await;
+    let changed = corpus.join(format!("003_{:016x}.txt", 3));
+    let text = std::fs::read_to_string(&changed).expect("read");
+    std::fs::write(&changed, text.replace("harbour town", "river town")).expect("write");
+    let third = import(dir.path(), &[&corpus]);
+    assert!(
+        stdout(&third).contains("imported 0, updated 1, unchanged 19, skipped 0"),
+        "{}",
+        stdout(&third)
+    );
+    assert_eq!(permalinks(dir.path()).await, before, "permalinks stay");
+}
+
+#[tokio::test]
+async fn permalinks_are_identical_after_importing_into_a_fresh_database() {
+    let sources = tempfile::tempdir().expect("dir");
+    let corpus = write_corpus(sources.path(), 12);
+    // Files without an id in their name get one derived from their URL (or text).
+    FixtureArticle {
+        id: "x",
+        title: "No id in the name",
+        date: "2026-05-01",
+        url: "https://x.example/a",
+        body: "Text.",
+    }
+    .write(&corpus, 900);
+    std::fs::rename(corpus.join("900_x.txt"), corpus.join("loose-article.txt")).expect("rename");
+    std::fs::write(
+        corpus.join("no-url.txt"),
+        "A title\n\nJust some text without a trailer.\n",
+    )
+    .expect("write");
+
+    let (one, two) = (
+        tempfile::tempdir().expect("dir"),
+        tempfile::tempdir().expect("dir"),
+    );
+    assert!(import(one.path(), &[&corpus]).status.success());
+    assert!(import(two.path(), &[&corpus]).status.success());
+    let first = permalinks(one.path()).await;
+    assert_eq!(first.len(), 14);
+    assert_eq!(first, permalinks(two.path()).await);
+}
+
+#[tokio::test]
+async fn bad_files_are_reported_and_skipped_and_the_rest_imports() {
+    let dir = tempfile::tempdir().expect("dir");
+    let corpus = write_corpus(dir.path(), 3);
+    std::fs::write(corpus.join("empty.txt"), "").expect("write");
+    std::fs::write(corpus.join("blank.txt"), "\n  \r\n").expect("write");
+    std::os::unix::fs::symlink("/dev/zero", corpus.join("zero.txt")).expect("symlink");
+    let missing = dir.path().join("missing.txt");
+
+    let output = import(dir.path(), &[&corpus, &missing]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stdout(&output).contains("imported 3, updated 0, unchanged 0, skipped 4"),
+        "{}",
+        stdout(&output)
+    );
+    for name in ["empty.txt", "blank.txt", "zero.txt", "missing.txt"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|line| line.starts_with("skipped") && line.contains(name)),
+            "{name}: {stderr}"
+        );
+    }
+
+    // Nothing already stored is lost when a later import has bad files.
+    let app = TestApp::start_in(dir).await;
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM articles")
+        .fetch_one(app.store.pool())
+        .await
+        .expect("count");
+    assert_eq!(count, 3);
+}
+
+#[test]
+fn an_unusable_database_is_a_fatal_error_with_status_2() {
+    let dir = tempfile::tempdir().expect("dir");
+    let corpus = write_corpus(dir.path(), 1);
+    let output = Command::new(env!("CARGO_BIN_EXE_tearsheet"))
+        .args(["import", "--database-url"])
+        .arg(format!(
+            "sqlite:{}/no/such/folder/t.db",
+            dir.path().display()
+        ))
+        .arg(&corpus)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!output.stderr.is_empty());
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["import", "--help"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_tearsheet"))
+            .args(&args)
+            .output()
+            .expect("run");
+        assert!(output.status.success(), "{args:?}");
+        assert!(stdout(&output).contains("Usage"), "{args:?}");
+    }
+}

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod error;
 pub mod ingest;
 pub mod logging;
+pub mod search;
 pub mod store;
 pub mod web;
 

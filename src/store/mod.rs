@@ -2,6 +2,7 @@
 //! All SQL in Tearsheet lives under this module.
 
 mod read;
+mod search;
 mod write;
 
 use std::str::FromStr;
@@ -14,6 +15,7 @@ pub use read::{
     ArticleSummary, Cursor, LISTING_QUERIES, ListPage, ListQuery, Neighbours, PAGE_SIZE,
     StoredArticle,
 };
+pub use search::{MAX_SEARCH_PAGE, SearchHit, SearchPage};
 pub use write::{NewArticle, SaveOutcome, SourceKind};
 
 use crate::error::Error;

@@ -126,6 +126,7 @@ async fn save_one(conn: &mut SqliteConnection, article: &NewArticle) -> Result<S
     .execute(&mut *conn)
     .await?;
     save_raw(conn, article).await?;
+    super::search::index_article(conn, article).await?;
     Ok(if existing.is_some() {
         SaveOutcome::Updated
     } else {

@@ -2,6 +2,7 @@
 
 mod assets;
 mod pages;
+mod search;
 pub mod views;
 
 use axum::Router;
@@ -32,6 +33,8 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(pages::list_articles))
         .route("/a/{id}", get(pages::show_article_without_slug))
         .route("/a/{id}/{slug}", get(pages::show_article))
+        // Full-text search
+        .route("/search", get(search::search_articles))
         // Assets, named by content hash so they can be cached forever
         .route("/static/{hash}/{file}", get(assets::serve_asset))
         .fallback(pages::not_found)

@@ -7,7 +7,10 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::article::{ArticleId, Slug, permalink};
 use crate::ingest::RelatedLink;
-use crate::store::{ArticleSummary, Cursor, ListPage, Neighbours, StoredArticle};
+use crate::search::snippet_parts;
+use crate::store::{
+    ArticleSummary, Cursor, ListPage, Neighbours, SearchHit, SearchPage, StoredArticle,
+};
 
 pub use super::assets::stylesheet_path;
 
@@ -138,6 +141,62 @@ impl ArticlePage {
             language: article.language,
             newer: neighbours.newer.map(nav),
             older: neighbours.older.map(nav),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchResultsPage {
+    pub query: String,
+    pub hits: Vec<SearchResultRow>,
+    pub previous_href: Option<String>,
+    pub next_href: Option<String>,
+}
+
+pub struct SearchResultRow {
+    pub href: String,
+    pub title: String,
+    pub site: Option<SiteLink>,
+    pub date: DateView,
+    pub minutes: i64,
+    pub snippet: Vec<SnippetPart>,
+}
+
+/// A piece of a snippet; `matched` pieces are highlighted. Both are escaped when printed.
+pub struct SnippetPart {
+    pub text: String,
+    pub matched: bool,
+}
+
+impl SearchResultsPage {
+    pub fn new(query: String, page: i64, results: SearchPage) -> Self {
+        let page_href = |n: i64| format!("/search?q={}&page={n}", url_escape(&query));
+        Self {
+            previous_href: (page > 1).then(|| page_href(page - 1)),
+            next_href: results.more.then(|| page_href(page + 1)),
+            hits: results
+                .hits
+                .into_iter()
+                .map(SearchResultRow::from)
+                .collect(),
+            query,
+        }
+    }
+}
+
+impl From<SearchHit> for SearchResultRow {
+    fn from(hit: SearchHit) -> Self {
+        Self {
+            href: href_of(&hit.id, hit.slug),
+            date: date_view(hit.published_raw, hit.published_at, &hit.archived_at),
+            site: hit.site.map(site_link),
+            minutes: reading_minutes(hit.word_count),
+            title: display_title(hit.title),
+            snippet: snippet_parts(&hit.snippet)
+                .into_iter()
+                .map(|(text, matched)| SnippetPart { text, matched })
+                .collect(),
         }
     }
 }

@@ -1,0 +1,124 @@
+//! Full-text search over the FTS5 index: keeping it in step with articles, and ranked queries.
+
+use sqlx::SqliteConnection;
+
+use super::Store;
+use super::write::NewArticle;
+use crate::error::Error;
+use crate::search::{SearchQuery, index_text};
+
+/// Results per search page, and the deepest page offered (ranked results past that are noise).
+pub const SEARCH_PAGE_SIZE: i64 = 20;
+pub const MAX_SEARCH_PAGE: i64 = 50;
+
+/// One search hit: the article's listing fields and a snippet with marked matches.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SearchHit {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub site: Option<String>,
+    pub published_raw: Option<String>,
+    pub published_at: Option<String>,
+    pub archived_at: String,
+    pub word_count: i64,
+    /// Body text around the matches, matched words marked (see [`crate::search::snippet_parts`]).
+    pub snippet: String,
+}
+
+/// A page of results; `more` when a further page exists.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    pub more: bool,
+}
+
+/// Ranked by bm25 with the title weighing most, then byline/credits and site, then the body.
+const RANKED: &str =
+    "SELECT a.id, a.slug, a.title, a.site, a.published_raw, a.published_at, a.archived_at,
+        a.word_count, snippet(article_search, 2, char(2), char(3), '…', 24) AS snippet
+ FROM article_search JOIN articles AS a ON a.rowid = article_search.rowid
+ WHERE article_search MATCH ?1
+   AND (?2 IS NULL OR a.site = ?2 OR a.site LIKE '%.' || ?2)
+   AND (?3 IS NULL OR a.sort_key < ?3)
+   AND (?4 IS NULL OR a.sort_key >= ?4)
+ ORDER BY bm25(article_search, 10.0, 3.0, 1.0, 3.0)
+ LIMIT ?5 OFFSET ?6";
+
+/// Filters only (no words): newest first, the excerpt standing in for a snippet.
+const FILTERED: &str =
+    "SELECT id, slug, title, site, published_raw, published_at, archived_at, word_count,
+        excerpt AS snippet
+ FROM articles
+ WHERE (?2 IS NULL OR site = ?2 OR site LIKE '%.' || ?2)
+   AND (?3 IS NULL OR sort_key < ?3)
+   AND (?4 IS NULL OR sort_key >= ?4)
+   AND ?1 IS NULL
+ ORDER BY sort_key DESC, id DESC
+ LIMIT ?5 OFFSET ?6";
+
+impl Store {
+    /// One page (1-based) of results. A query without words but with filters lists the
+    /// filtered articles newest first; an empty query finds nothing.
+    pub async fn search(&self, query: &SearchQuery, page: i64) -> Result<SearchPage, Error> {
+        let expression = query.match_expression();
+        if expression.is_none() && (query.has_words() || !query.has_filters()) {
+            return Ok(SearchPage {
+                hits: Vec::new(),
+                more: false,
+            });
+        }
+        let sql = if expression.is_some() {
+            RANKED
+        } else {
+            FILTERED
+        };
+        let page = page.clamp(1, MAX_SEARCH_PAGE);
+        let mut hits: Vec<SearchHit> = sqlx::query_as(sql)
+            .bind(expression)
+            .bind(&query.site)
+            .bind(&query.before)
+            .bind(&query.after)
+            .bind(SEARCH_PAGE_SIZE + 1)
+            .bind((page - 1) * SEARCH_PAGE_SIZE)
+            .fetch_all(&self.pool)
+            .await?;
+        let more = hits.len() > SEARCH_PAGE_SIZE as usize && page < MAX_SEARCH_PAGE;
+        hits.truncate(SEARCH_PAGE_SIZE as usize);
+        Ok(SearchPage { hits, more })
+    }
+}
+
+/// Replaces the article's entry in the index; called in the transaction that saves it.
+pub(super) async fn index_article(
+    conn: &mut SqliteConnection,
+    article: &NewArticle,
+) -> Result<(), Error> {
+    let rowid: i64 = sqlx::query_scalar("SELECT rowid FROM articles WHERE id = ?1")
+        .bind(article.id.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM article_search WHERE rowid = ?1")
+        .bind(rowid)
+        .execute(&mut *conn)
+        .await?;
+    let parsed = &article.parsed;
+    let people = parsed
+        .byline
+        .iter()
+        .chain(&parsed.credits)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    sqlx::query(
+        "INSERT INTO article_search (rowid, title, people, body, site) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .bind(rowid)
+    .bind(index_text(&parsed.title))
+    .bind(index_text(&people))
+    .bind(index_text(&parsed.body_text))
+    .bind(article.site.as_deref().map(index_text))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

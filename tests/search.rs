@@ -1,0 +1,256 @@
+//! Full-text search through the real server: the query language, ranking, snippets, filters,
+//! hostile input, and the index following re-imports.
+
+mod common;
+
+use common::{FixtureArticle, TestApp, write_corpus};
+
+fn titles(html: &str) -> Vec<String> {
+    dom_query::Document::from(html)
+        .select(".articles h2 a")
+        .iter()
+        .map(|a| a.text().trim().to_owned())
+        .collect()
+}
+
+async fn search(app: &TestApp, query: &str) -> Vec<String> {
+    let url = format!(
+        "/search?q={}",
+        url::form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
+    );
+    titles(&app.page(&url).await)
+}
+
+async fn app_with_articles() -> TestApp {
+    let app = TestApp::start().await;
+    let articles = [
+        (
+            "00000000000000a1",
+            "Café owners meet the mayor",
+            "May 3, 2026",
+            "https://www.alpha.example/cafe",
+            "The owners of every café on the square asked for longer opening hours.",
+        ),
+        (
+            "00000000000000a2",
+            "Tram line opens",
+            "May 10, 2026",
+            "https://city.alpha.example/tram",
+            "The new tram line passes the café district. Owners expect more customers.",
+        ),
+        (
+            "00000000000000a3",
+            "Storm closes harbour",
+            "April 2, 2026",
+            "https://beta.example/storm",
+            "A storm closed the harbour for two days; the ferry service resumed on Friday.",
+        ),
+        (
+            "00000000000000a4",
+            "北京会谈结束",
+            "May 20, 2026",
+            "https://gamma.example/beijing",
+            "两国领导人在北京举行会谈，讨论贸易问题。",
+        ),
+        (
+            "00000000000000a5",
+            "Ferry timetables change",
+            "May 15, 2026",
+            "https://beta.example/ferry",
+            "Ferries leave the harbour earlier from June. The storm season timetable is cancelled.",
+        ),
+    ];
+    let paths: Vec<_> = articles
+        .iter()
+        .enumerate()
+        .map(|(n, (id, title, date, url, body))| {
+            FixtureArticle {
+                id,
+                title,
+                date,
+                url,
+                body,
+            }
+            .write(app.dir.path(), n)
+        })
+        .collect();
+    app.import(&paths).await;
+    app
+}
+
+#[tokio::test]
+async fn words_phrases_exclusions_prefixes_and_ranking() {
+    let app = app_with_articles().await;
+    // Title matches rank above body matches.
+    assert_eq!(
+        search(&app, "cafe owners").await,
+        ["Café owners meet the mayor", "Tram line opens"]
+    );
+    assert_eq!(search(&app, "\"tram line\"").await, ["Tram line opens"]);
+    assert_eq!(
+        search(&app, "harbour -storm").await,
+        Vec::<String>::new(),
+        "both harbour articles mention a storm"
+    );
+    assert_eq!(
+        search(&app, "harbour -ferries").await,
+        ["Storm closes harbour"]
+    );
+    assert_eq!(search(&app, "timeta*").await, ["Ferry timetables change"]);
+    assert_eq!(
+        search(&app, "CAFÉ").await.len(),
+        2,
+        "case and diacritics fold"
+    );
+}
+
+#[tokio::test]
+async fn site_and_date_filters() {
+    let app = app_with_articles().await;
+    let mut alpha = search(&app, "site:alpha.example").await;
+    alpha.sort();
+    assert_eq!(
+        alpha,
+        ["Café owners meet the mayor", "Tram line opens"],
+        "subdomains included"
+    );
+    assert_eq!(search(&app, "owners site:www.alpha.example").await.len(), 2);
+    assert_eq!(
+        search(&app, "harbour before:2026-05-01").await,
+        ["Storm closes harbour"]
+    );
+    assert_eq!(
+        search(&app, "harbour after:2026-05-01").await,
+        ["Ferry timetables change"]
+    );
+    assert_eq!(
+        search(&app, "site:beta.example after:2026-05-14").await,
+        ["Ferry timetables change"]
+    );
+}
+
+#[tokio::test]
+async fn cjk_text_is_searchable() {
+    let app = app_with_articles().await;
+    assert_eq!(search(&app, "北京").await, ["北京会谈结束"]);
+    assert_eq!(search(&app, "贸易").await, ["北京会谈结束"]);
+    assert!(search(&app, "东京").await.is_empty());
+}
+
+#[tokio::test]
+async fn snippets_highlight_matches_and_escape_everything_else() {
+    let app = TestApp::start().await;
+    let path = FixtureArticle {
+        id: "00000000000000b1",
+        title: "Markup in text",
+        date: "May 1, 2026",
+        url: "https://x.example/m",
+        body: "Writers type <b>tags</b> and the word lighthouse appears here.",
+    }
+    .write(app.dir.path(), 1);
+    app.import(&[path]).await;
+    let html = app.page("/search?q=lighthouse").await;
+    let page = dom_query::Document::from(html.as_str());
+    assert_eq!(
+        page.select(".excerpt mark").text().to_lowercase(),
+        "lighthouse"
+    );
+    assert_eq!(
+        page.select(".excerpt b").length(),
+        0,
+        "stored markup is shown as text"
+    );
+}
+
+#[tokio::test]
+async fn hostile_queries_never_fail() {
+    let app = app_with_articles().await;
+    let long = "x".repeat(10_000);
+    for query in [
+        "\"unbalanced",
+        "AND",
+        "OR OR",
+        "NEAR(a b)",
+        "*",
+        "^",
+        "(",
+        ")",
+        "a:b",
+        "-",
+        "--x",
+        "\"\"",
+        "🎉🎉",
+        "'; DROP TABLE articles; --",
+        long.as_str(),
+        "<script>alert(1)</script>",
+    ] {
+        let url = format!(
+            "/search?q={}",
+            url::form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
+        );
+        let response = app.get(&url).await;
+        assert_eq!(response.status(), 200, "{query}");
+        let html = response.text().await.expect("body");
+        assert!(
+            !html.contains("<script>alert(1)</script>"),
+            "query shown escaped"
+        );
+    }
+    assert_eq!(
+        search(&app, "ferry").await.len(),
+        2,
+        "the archive is intact"
+    );
+}
+
+#[tokio::test]
+async fn results_are_paginated() {
+    let app = TestApp::start().await;
+    app.import(&[write_corpus(app.dir.path(), 45)]).await;
+    let first = app.page("/search?q=harbour").await;
+    assert_eq!(titles(&first).len(), 20);
+    let next = dom_query::Document::from(first.as_str())
+        .select("a[rel=next]")
+        .attr("href")
+        .expect("next")
+        .to_string();
+    let second = app.page(&next).await;
+    let third_href = dom_query::Document::from(second.as_str())
+        .select("a[rel=next]")
+        .attr("href")
+        .expect("next")
+        .to_string();
+    let third = app.page(&third_href).await;
+    let mut all: Vec<String> = [first, second, third]
+        .iter()
+        .flat_map(|html| titles(html))
+        .collect();
+    assert_eq!(all.len(), 45);
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 45);
+}
+
+#[tokio::test]
+async fn the_index_follows_reimports() {
+    let app = TestApp::start().await;
+    let article = FixtureArticle {
+        id: "00000000000000c1",
+        title: "Bridge repairs",
+        date: "May 1, 2026",
+        url: "https://x.example/b",
+        body: "The bridge is closed for repairs.",
+    };
+    let path = article.write(app.dir.path(), 1);
+    app.import(&[path.clone()]).await;
+    assert_eq!(search(&app, "closed").await, ["Bridge repairs"]);
+    std::fs::write(&path, article.text().replace("closed", "reopened")).expect("write");
+    app.import(&[path]).await;
+    assert!(search(&app, "closed").await.is_empty());
+    assert_eq!(search(&app, "reopened").await, ["Bridge repairs"]);
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM article_search")
+        .fetch_one(app.store.pool())
+        .await
+        .expect("count");
+    assert_eq!(rows, 1);
+}

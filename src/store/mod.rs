@@ -12,8 +12,8 @@ use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use read::{
-    ArticleSummary, Cursor, LISTING_QUERIES, ListPage, ListQuery, Neighbours, PAGE_SIZE,
-    StoredArticle,
+    ArticleSummary, Cursor, FeedArticle, LISTING_QUERIES, ListPage, ListQuery, Neighbours,
+    PAGE_SIZE, SiteCount, StoredArticle,
 };
 pub use search::{MAX_SEARCH_PAGE, SearchHit, SearchPage};
 pub use write::{NewArticle, SaveOutcome, SourceKind};

@@ -30,6 +30,28 @@ pub struct StoredArticle {
     pub sort_key: String,
 }
 
+/// A site and how many articles the archive holds from it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SiteCount {
+    pub site: String,
+    pub articles: i64,
+}
+
+/// One entry of a feed: the listing fields plus the body.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FeedArticle {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub byline: Option<String>,
+    pub site: Option<String>,
+    pub published_at: Option<String>,
+    pub archived_at: String,
+    pub updated_at: String,
+    pub excerpt: String,
+    pub body_html: String,
+}
+
 /// One row of a listing.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ArticleSummary {
@@ -132,6 +154,15 @@ const SITE_NEWER: &str =
  FROM articles WHERE site = ?4 AND (sort_key, id) > (?1, ?2)
  ORDER BY sort_key ASC, id ASC LIMIT ?3";
 
+const FEED_ALL: &str =
+    "SELECT id, slug, title, byline, site, published_at, archived_at, updated_at, excerpt,
+        body_html
+ FROM articles WHERE ?2 IS NULL ORDER BY sort_key DESC, id DESC LIMIT ?1";
+const FEED_SITE: &str =
+    "SELECT id, slug, title, byline, site, published_at, archived_at, updated_at, excerpt,
+        body_html
+ FROM articles WHERE site = ?2 ORDER BY sort_key DESC, id DESC LIMIT ?1";
+
 /// The listing queries, for `EXPLAIN QUERY PLAN` checks in tests.
 pub const LISTING_QUERIES: [&str; 4] = [ALL_OLDER, ALL_NEWER, SITE_OLDER, SITE_NEWER];
 
@@ -146,6 +177,33 @@ impl Store {
         .bind(id.as_str())
         .fetch_optional(&self.pool)
         .await?)
+    }
+
+    /// Every site with its number of articles, most articles first.
+    pub async fn sites(&self) -> Result<Vec<SiteCount>, Error> {
+        Ok(sqlx::query_as(
+            "SELECT site, count(*) AS articles FROM articles WHERE site IS NOT NULL
+             GROUP BY site ORDER BY articles DESC, site ASC",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The newest articles with their bodies, for a feed; optionally of one site.
+    pub async fn newest_for_feed(
+        &self,
+        site: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<FeedArticle>, Error> {
+        let sql = match site {
+            None => FEED_ALL,
+            Some(_) => FEED_SITE,
+        };
+        Ok(sqlx::query_as(sql)
+            .bind(limit)
+            .bind(site)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// One page of the newest-first listing, optionally of one site.

@@ -1,6 +1,7 @@
 //! The web layer: the route table, shared state and the middleware every response goes through.
 
 mod assets;
+mod feeds;
 mod pages;
 mod search;
 pub mod views;
@@ -33,8 +34,12 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(pages::list_articles))
         .route("/a/{id}", get(pages::show_article_without_slug))
         .route("/a/{id}/{slug}", get(pages::show_article))
+        .route("/sites", get(pages::list_sites))
         // Full-text search
         .route("/search", get(search::search_articles))
+        // Atom feeds: newest (optionally ?site=), and a search's results
+        .route("/feed.atom", get(feeds::newest_feed))
+        .route("/search.atom", get(feeds::search_feed))
         // Assets, named by content hash so they can be cached forever
         .route("/static/{hash}/{file}", get(assets::serve_asset))
         .fallback(pages::not_found)

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::AppState;
-use super::views::{ArticlePage, ErrorPage, ListingPage, render};
+use super::views::{ArticlePage, ErrorPage, ListingPage, SitesPage, render};
 use crate::article::{ArticleId, Slug, permalink};
 use crate::error::Error;
 use crate::store::{Cursor, ListQuery};
@@ -68,12 +68,17 @@ async fn show(state: AppState, id: &str, slug: Option<&str>) -> Result<Response,
     ))
 }
 
+pub async fn list_sites(State(state): State<AppState>) -> Result<Response, Error> {
+    let sites = state.store.sites().await?;
+    Ok(render(StatusCode::OK, &SitesPage::new(sites)))
+}
+
 pub async fn not_found() -> ErrorPage {
     ErrorPage::for_status(StatusCode::NOT_FOUND)
 }
 
 /// `www.Example.com` and `example.com` name the same site.
-fn normalise_site(site: &str) -> String {
+pub fn normalise_site(site: &str) -> String {
     let site = site.trim().trim_end_matches('.').to_ascii_lowercase();
     site.strip_prefix("www.").map(str::to_owned).unwrap_or(site)
 }

@@ -9,7 +9,8 @@ use crate::article::{ArticleId, Slug, permalink};
 use crate::ingest::RelatedLink;
 use crate::search::snippet_parts;
 use crate::store::{
-    ArticleSummary, Cursor, ListPage, Neighbours, SearchHit, SearchPage, StoredArticle,
+    ArticleSummary, Cursor, FeedArticle, ListPage, Neighbours, SearchHit, SearchPage, SiteCount,
+    StoredArticle,
 };
 
 pub use super::assets::stylesheet_path;
@@ -32,6 +33,7 @@ pub fn render(status: StatusCode, page: &impl Template) -> Response {
 #[template(path = "listing.html")]
 pub struct ListingPage {
     pub heading: String,
+    pub feed_href: String,
     pub site: Option<String>,
     pub articles: Vec<ArticleRow>,
     pub newer_href: Option<String>,
@@ -65,6 +67,10 @@ impl ListingPage {
         };
         Self {
             heading: site.clone().unwrap_or_else(|| "Archive".to_owned()),
+            feed_href: match &site {
+                Some(site) => format!("/feed.atom?site={}", url_escape(site)),
+                None => "/feed.atom".to_owned(),
+            },
             newer_href: page.newer.map(|cursor| page_href("after", cursor)),
             older_href: page.older.map(|cursor| page_href("before", cursor)),
             articles: page.articles.into_iter().map(ArticleRow::from).collect(),
@@ -149,6 +155,7 @@ impl ArticlePage {
 #[template(path = "search.html")]
 pub struct SearchResultsPage {
     pub query: String,
+    pub feed_href: String,
     pub hits: Vec<SearchResultRow>,
     pub previous_href: Option<String>,
     pub next_href: Option<String>,
@@ -173,6 +180,7 @@ impl SearchResultsPage {
     pub fn new(query: String, page: i64, results: SearchPage) -> Self {
         let page_href = |n: i64| format!("/search?q={}&page={n}", url_escape(&query));
         Self {
+            feed_href: format!("/search.atom?q={}", url_escape(&query)),
             previous_href: (page > 1).then(|| page_href(page - 1)),
             next_href: results.more.then(|| page_href(page + 1)),
             hits: results
@@ -199,6 +207,146 @@ impl From<SearchHit> for SearchResultRow {
                 .collect(),
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "sites.html")]
+pub struct SitesPage {
+    pub sites: Vec<SiteRow>,
+}
+
+pub struct SiteRow {
+    pub link: SiteLink,
+    pub articles: i64,
+}
+
+impl SitesPage {
+    pub fn new(sites: Vec<SiteCount>) -> Self {
+        let sites = sites
+            .into_iter()
+            .map(|row| SiteRow {
+                link: site_link(row.site),
+                articles: row.articles,
+            })
+            .collect();
+        Self { sites }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "feed.xml")]
+pub struct AtomFeed {
+    pub title: String,
+    /// The feed's own address, which is also its id.
+    pub self_url: String,
+    /// The HTML page this feed follows.
+    pub page_url: String,
+    pub updated: String,
+    pub entries: Vec<FeedEntry>,
+}
+
+pub struct FeedEntry {
+    /// The absolute permalink: the entry's id and link.
+    pub url: String,
+    pub title: String,
+    pub author: Option<String>,
+    pub published: Option<String>,
+    pub updated: String,
+    pub summary: String,
+    /// Sanitized HTML, escaped once more by the template as Atom `type="html"` requires.
+    pub content: Option<String>,
+}
+
+impl AtomFeed {
+    pub fn newest(
+        origin: Option<String>,
+        site: Option<String>,
+        articles: Vec<FeedArticle>,
+    ) -> Self {
+        let base = origin.unwrap_or_default();
+        let (title, query) = match &site {
+            Some(site) => (
+                format!("Tearsheet: {site}"),
+                format!("?site={}", url_escape(site)),
+            ),
+            None => ("Tearsheet".to_owned(), String::new()),
+        };
+        let entries: Vec<FeedEntry> = articles
+            .into_iter()
+            .map(|article| FeedEntry {
+                url: format!("{base}{}", href_of(&article.id, article.slug)),
+                title: display_title(article.title),
+                author: article.byline.or(article.site),
+                published: article.published_at.as_deref().map(atom_date),
+                updated: atom_date(&article.updated_at),
+                summary: article.excerpt,
+                content: Some(article.body_html),
+            })
+            .collect();
+        Self {
+            title,
+            self_url: format!("{base}/feed.atom{query}"),
+            page_url: format!("{base}/{query}"),
+            updated: newest_update(&entries),
+            entries,
+        }
+    }
+
+    pub fn search(origin: Option<String>, query: &str, results: SearchPage) -> Self {
+        let base = origin.unwrap_or_default();
+        let entries: Vec<FeedEntry> = results
+            .hits
+            .into_iter()
+            .map(|hit| FeedEntry {
+                url: format!("{base}{}", href_of(&hit.id, hit.slug)),
+                title: display_title(hit.title),
+                author: hit.site,
+                published: hit.published_at.as_deref().map(atom_date),
+                updated: atom_date(&hit.archived_at),
+                summary: snippet_parts(&hit.snippet)
+                    .into_iter()
+                    .map(|(text, _)| text)
+                    .collect(),
+                content: None,
+            })
+            .collect();
+        let q = url_escape(query);
+        Self {
+            title: format!("Tearsheet search: {query}"),
+            self_url: format!("{base}/search.atom?q={q}"),
+            page_url: format!("{base}/search?q={q}"),
+            updated: newest_update(&entries),
+            entries,
+        }
+    }
+}
+
+/// Atom dates are RFC 3339 date-times; a date alone becomes midnight UTC.
+fn atom_date(date: &str) -> String {
+    match date.len() {
+        10 => format!("{date}T00:00:00Z"),
+        19 => format!("{date}Z"),
+        _ => date.to_owned(),
+    }
+}
+
+fn newest_update(entries: &[FeedEntry]) -> String {
+    entries
+        .iter()
+        .map(|entry| entry.updated.clone())
+        .max()
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
+}
+
+/// This server's origin as the browser reached it (for absolute links in feeds and the
+/// bookmarklet). The Host header is used only when it is a plain `host[:port]`.
+pub fn origin(headers: &axum::http::HeaderMap) -> Option<String> {
+    let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
+    let plain = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    plain.then(|| format!("http://{host}"))
 }
 
 #[derive(Template)]

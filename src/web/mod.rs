@@ -1,5 +1,6 @@
 //! The web layer: the route table, shared state and the middleware every response goes through.
 
+mod api;
 mod assets;
 mod feeds;
 mod pages;
@@ -40,6 +41,9 @@ pub fn app(state: AppState) -> Router {
         // Atom feeds: newest (optionally ?site=), and a search's results
         .route("/feed.atom", get(feeds::newest_feed))
         .route("/search.atom", get(feeds::search_feed))
+        // JSON API
+        .route("/api/articles", get(api::list_articles))
+        .route("/api/articles/{id}", get(api::show_article))
         // Assets, named by content hash so they can be cached forever
         .route("/static/{hash}/{file}", get(assets::serve_asset))
         .fallback(pages::not_found)

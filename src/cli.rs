@@ -26,6 +26,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Import archive text files (files or folders, read recursively).
     Import(ImportArgs),
+    /// Write a consistent copy of the database to FILE, even while the server runs.
+    Backup(BackupArgs),
 }
 
 #[derive(Debug, Args)]
@@ -49,6 +51,14 @@ pub struct ImportArgs {
     /// Archive text files, or folders to read recursively.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy; must not exist yet.
+    pub file: PathBuf,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

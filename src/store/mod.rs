@@ -49,6 +49,27 @@ impl Store {
         Ok(Self { pool })
     }
 
+    /// Writes a consistent copy of the whole database to `path` (which must not exist yet),
+    /// while readers and writers go on.
+    pub async fn backup(&self, path: &std::path::Path) -> Result<(), Error> {
+        let target = path
+            .to_str()
+            .ok_or_else(|| Error::Config(format!("backup path {} is not UTF-8", path.display())))?;
+        sqlx::query("VACUUM INTO ?1")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the database answers, for `/healthz`.
+    pub async fn is_healthy(&self) -> bool {
+        sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await
+            .is_ok()
+    }
+
     /// The pool, for tests that inspect the database directly.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool

@@ -44,6 +44,8 @@ pub fn app(state: AppState) -> Router {
         // JSON API
         .route("/api/articles", get(api::list_articles))
         .route("/api/articles/{id}", get(api::show_article))
+        // Operations
+        .route("/healthz", get(pages::health))
         // Assets, named by content hash so they can be cached forever
         .route("/static/{hash}/{file}", get(assets::serve_asset))
         .fallback(pages::not_found)

@@ -73,6 +73,15 @@ pub async fn list_sites(State(state): State<AppState>) -> Result<Response, Error
     Ok(render(StatusCode::OK, &SitesPage::new(sites)))
 }
 
+/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+pub async fn health(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.store.is_healthy().await {
+        (StatusCode::OK, "ok\n")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+    }
+}
+
 pub async fn not_found() -> ErrorPage {
     ErrorPage::for_status(StatusCode::NOT_FOUND)
 }

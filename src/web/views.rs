@@ -364,6 +364,11 @@ impl ErrorPage {
                 "Not found",
                 "There is no article at this address. Check the link, or browse the archive.",
             ),
+            StatusCode::SERVICE_UNAVAILABLE => (
+                "Temporarily unavailable",
+                "The archive cannot be changed right now (its disk may be full or read-only). \
+                 Nothing was lost; please try again later.",
+            ),
             _ => (
                 "Something went wrong",
                 "The server could not answer this request. Please try again later.",

@@ -28,6 +28,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Write a consistent copy of the database to FILE, even while the server runs.
     Backup(BackupArgs),
+    /// Set the password that protects the archive (read from the terminal, or stdin).
+    SetPassword(SetPasswordArgs),
 }
 
 #[derive(Debug, Args)]
@@ -44,6 +46,36 @@ pub struct ServeArgs {
     pub listen: SocketAddr,
     #[command(flatten)]
     pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub access: AccessArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    /// Serve without a password on a non-loopback address (anyone who can reach it can add and
+    /// read articles).
+    #[arg(long, env = "TEARSHEET_NO_AUTH")]
+    pub no_auth: bool,
+    /// With a password set, let anyone read; adding and managing articles still need login.
+    #[arg(long, env = "TEARSHEET_PUBLIC_READING")]
+    pub public_reading: bool,
+    /// An argon2id password hash (PHC string) to use instead of the one `set-password` stores.
+    #[arg(long, env = "TEARSHEET_PASSWORD_HASH", hide_env_values = true)]
+    pub password_hash: Option<String>,
+    /// Reverse proxies (CIDR, repeatable) whose X-Forwarded-For / X-Forwarded-Proto are believed.
+    #[arg(
+        long = "trusted-proxy",
+        env = "TEARSHEET_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A header that trusted proxies set to the logged-in user's name (e.g. Remote-User).
+    #[arg(
+        long,
+        env = "TEARSHEET_PROXY_USER_HEADER",
+        requires = "trusted_proxies"
+    )]
+    pub proxy_user_header: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +91,12 @@ pub struct ImportArgs {
 pub struct BackupArgs {
     /// Where to write the copy; must not exist yet.
     pub file: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SetPasswordArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

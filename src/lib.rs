@@ -1,5 +1,6 @@
 //! Tearsheet: a self-hosted web reader for archived articles.
 
+pub mod access;
 pub mod article;
 pub mod cli;
 pub mod commands;

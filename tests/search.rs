@@ -242,7 +242,7 @@ async fn the_index_follows_reimports() {
         body: "The bridge is closed for repairs.",
     };
     let path = article.write(app.dir.path(), 1);
-    app.import(&[path.clone()]).await;
+    app.import(std::slice::from_ref(&path)).await;
     assert_eq!(search(&app, "closed").await, ["Bridge repairs"]);
     std::fs::write(&path, article.text().replace("closed", "reopened")).expect("write");
     app.import(&[path]).await;

@@ -4,6 +4,7 @@
 mod backup;
 mod import;
 mod serve;
+mod set_password;
 
 use std::process::ExitCode;
 
@@ -17,6 +18,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::Import(args) => import::run(args).await,
         Command::Backup(args) => backup::run(args).await.map(|()| ExitCode::SUCCESS),
+        Command::SetPassword(args) => set_password::run(args).await.map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|error| {
         tracing::error!("{error}");

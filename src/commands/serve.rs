@@ -1,22 +1,66 @@
 //! `tearsheet serve`: the web server, until SIGINT or SIGTERM.
 
+use std::net::SocketAddr;
+use std::sync::Arc;
+
 use tokio::net::TcpListener;
 
-use crate::cli::ServeArgs;
+use crate::access::{AccessPolicy, is_valid_password_hash};
+use crate::cli::{AccessArgs, ServeArgs};
 use crate::error::Error;
 use crate::store::Store;
-use crate::web::AppState;
+use crate::web::{Access, AppState};
 
 pub async fn run(args: ServeArgs) -> Result<(), Error> {
     let store = Store::open(&args.database.database_url).await?;
+    let policy = access_policy(&store, args.access, args.listen).await?;
+    let access = Arc::new(Access::load(&store, policy).await?);
     let listener = TcpListener::bind(args.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");
     println!("Tearsheet is serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, crate::app(AppState::new(store)))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let app = crate::app(AppState { store, access });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Loopback without a password: one person on their own machine, no login. Anywhere else a
+/// password (or a trusted proxy that logs people in) is required, or an explicit `--no-auth`.
+async fn access_policy(
+    store: &Store,
+    args: AccessArgs,
+    listen: SocketAddr,
+) -> Result<AccessPolicy, Error> {
+    if let Some(hash) = &args.password_hash
+        && !is_valid_password_hash(hash)
+    {
+        return Err(Error::Config(
+            "TEARSHEET_PASSWORD_HASH is not an argon2id PHC string".to_owned(),
+        ));
+    }
+    let has_password = args.password_hash.is_some() || store.password_hash().await?.is_some();
+    let login_required = !args.no_auth && (has_password || args.proxy_user_header.is_some());
+    if !login_required && !listen.ip().is_loopback() && !args.no_auth {
+        return Err(Error::Config(format!(
+            "refusing to serve on {listen} without a password: run `tearsheet set-password` (or set \
+             TEARSHEET_PASSWORD_HASH), or pass --no-auth to serve it open to everyone who can reach it"
+        )));
+    }
+    if args.no_auth {
+        tracing::warn!("--no-auth: anyone who can reach {listen} can read and add articles");
+    }
+    Ok(AccessPolicy {
+        login_required,
+        password_hash_from_env: args.password_hash,
+        public_reading: args.public_reading,
+        trusted_proxies: args.trusted_proxies,
+        proxy_user_header: args.proxy_user_header,
+    })
 }
 
 async fn shutdown_signal() {

@@ -1,6 +1,7 @@
 //! SQLite storage: opening the database, the one write path, and the read queries.
 //! All SQL in Tearsheet lives under this module.
 
+mod access;
 mod read;
 mod search;
 mod write;

@@ -1,8 +1,10 @@
 //! The web layer: the route table, shared state and the middleware every response goes through.
 
+mod access;
 mod api;
 mod assets;
 mod feeds;
+mod login;
 mod pages;
 mod search;
 pub mod views;
@@ -14,18 +16,16 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use std::sync::Arc;
+
+pub use self::access::Access;
 use crate::store::Store;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-}
-
-impl AppState {
-    pub fn new(store: Store) -> Self {
-        Self { store }
-    }
+    pub access: Arc<Access>,
 }
 
 /// The whole application, as the server runs it and as tests drive it.
@@ -48,7 +48,14 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(pages::health))
         // Assets, named by content hash so they can be cached forever
         .route("/static/{hash}/{file}", get(assets::serve_asset))
+        // Logging in and out (with a password set)
+        .route("/login", get(login::show_login_form).post(login::log_in))
+        .route("/logout", get(login::show_logout_form).post(login::log_out))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::guard,
+        ))
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(

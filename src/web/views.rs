@@ -350,6 +350,20 @@ pub fn origin(headers: &axum::http::HeaderMap) -> Option<String> {
 }
 
 #[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub next: String,
+    pub error: Option<&'static str>,
+    pub csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "logout.html")]
+pub struct LogoutPage {
+    pub csrf: String,
+}
+
+#[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
     pub status: u16,

@@ -5,8 +5,11 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
+use tearsheet::access::AccessPolicy;
 use tearsheet::store::Store;
-use tearsheet::web::AppState;
+use tearsheet::web::{Access, AppState};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
@@ -25,13 +28,28 @@ impl TestApp {
     }
 
     pub async fn start_in(dir: TempDir) -> Self {
+        Self::start_with(dir, AccessPolicy::default()).await
+    }
+
+    /// A server with a given access policy (the default: loopback, no password).
+    pub async fn start_with(dir: TempDir, policy: AccessPolicy) -> Self {
         let store = Store::open(&database_url(dir.path()))
             .await
             .expect("open store");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
-        let app = tearsheet::app(AppState::new(store.clone()));
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let access = Arc::new(Access::load(&store, policy).await.expect("access"));
+        let app = tearsheet::app(AppState {
+            store: store.clone(),
+            access,
+        });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+        });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .no_gzip()

@@ -164,7 +164,7 @@ async fn the_listing_pages_through_every_article_exactly_once() {
     let newer = dom_query::Document::from(last.as_str())
         .select("a[rel=prev]")
         .attr("href");
-    let middle = app.page(&newer.expect("newer link").to_string()).await;
+    let middle = app.page(newer.expect("newer link").as_ref()).await;
     let middle_rows = dom_query::Document::from(middle.as_str())
         .select(".articles h2 a")
         .length();

@@ -123,3 +123,29 @@ async fn an_allowed_network_is_reachable_and_no_other() {
     settle().await;
     assert_eq!(elsewhere.connections(), 0);
 }
+
+/// With a proxy the operator configured, fetches go through it (it resolves names), and IP
+/// literals are still checked here first.
+#[tokio::test]
+async fn an_operator_proxy_is_used_and_literals_are_still_checked() {
+    let proxy = FixtureSite::start(LOOPBACK, |_| html_page("via the proxy")).await;
+    let internal = FixtureSite::start(LOOPBACK, |_| html_page("internal")).await;
+    let fetcher = fetcher(FetchPolicy {
+        proxy: Some(proxy.url("").parse().expect("valid proxy URL")),
+        ..FetchPolicy::default()
+    });
+    let page = fetch(&fetcher, "http://news.example/story")
+        .await
+        .expect("fetched through the proxy");
+    assert_eq!(page.body, b"via the proxy");
+    let requests = proxy.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].path, "http://news.example/story");
+    assert_eq!(
+        fetch_error(&fetcher, &internal.url("/")).await,
+        FetchError::AddressNotAllowed
+    );
+    settle().await;
+    assert_eq!(proxy.connections(), 1);
+    assert_eq!(internal.connections(), 0);
+}

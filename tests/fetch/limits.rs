@@ -3,8 +3,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use flate2::Compression;
-use flate2::write::GzEncoder;
+use flate2::{Compress, Compression, Crc, FlushCompress};
 
 use crate::fixture_site::{Answer, FixtureSite, LOOPBACK, chunked, html_page, redirect, response};
 use crate::{fetch_error, fetcher, local_fetcher};
@@ -12,20 +11,48 @@ use tearsheet::ingest::fetch::{FetchError, FetchPolicy, Fetcher};
 
 const LIMIT: usize = 10 * 1024 * 1024;
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
-    encoder.write_all(bytes).expect("compress");
-    encoder.finish().expect("compress")
+/// `mebibytes` MiB of one repeated byte as gzip, built by repeating one compressed MiB
+/// (compressing 50 MiB takes seconds in a debug build). Deflate blocks ended by a sync flush are
+/// byte-aligned, and their back-references only ever reach that same byte, so copies of them
+/// can follow one another.
+fn gzipped_repeats(byte: u8, mebibytes: usize) -> Vec<u8> {
+    let mebibyte = vec![byte; 1024 * 1024];
+    let mut deflate = Compress::new(Compression::best(), false);
+    let mut one_mebibyte = Vec::with_capacity(64 * 1024);
+    deflate
+        .compress_vec(&mebibyte, &mut one_mebibyte, FlushCompress::Sync)
+        .expect("compress");
+    assert_eq!(deflate.total_in(), mebibyte.len() as u64);
+    let mut last_block = Vec::with_capacity(64);
+    deflate
+        .compress_vec(&[], &mut last_block, FlushCompress::Finish)
+        .expect("compress");
+    let mut one_crc = Crc::new();
+    one_crc.update(&mebibyte);
+    let mut crc = Crc::new();
+    let mut gzip = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    for _ in 0..mebibytes {
+        gzip.extend_from_slice(&one_mebibyte);
+        crc.combine(&one_crc);
+    }
+    gzip.extend_from_slice(&last_block);
+    gzip.extend_from_slice(&crc.sum().to_le_bytes());
+    gzip.extend_from_slice(&crc.amount().to_le_bytes());
+    gzip
 }
 
-/// `total` bytes of zeros, gzipped, without holding them all in memory.
-fn gzipped_zeros(total: usize) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
-    let block = vec![0u8; 1024 * 1024];
-    for _ in 0..total / block.len() {
-        encoder.write_all(&block).expect("compress");
+/// `total` bytes of zeros, brotli-compressed. Kept smaller than the gzip bomb because brotli
+/// compresses slowly in a debug build; 16 MiB is still well over the limit.
+fn brotli_zeros(total: usize) -> Vec<u8> {
+    let mut compressed = Vec::new();
+    {
+        let mut encoder = brotli::CompressorWriter::new(&mut compressed, 64 * 1024, 0, 22);
+        let block = vec![0u8; 1024 * 1024];
+        for _ in 0..total / block.len() {
+            encoder.write_all(&block).expect("compress");
+        }
     }
-    encoder.finish().expect("compress")
+    compressed
 }
 
 /// A page of text just over the limit.
@@ -90,7 +117,7 @@ async fn a_declared_length_over_the_limit_is_refused_before_reading() {
 /// The Content-Length counts compressed bytes, well under the limit; the page inside is over it.
 #[tokio::test]
 async fn a_small_content_length_does_not_hide_a_large_page() {
-    let compressed = gzip(&oversize_page());
+    let compressed = gzipped_repeats(b'a', 11);
     assert!(compressed.len() < LIMIT / 100);
     let site = FixtureSite::answering(Answer::Now(response(
         "200 OK",
@@ -105,7 +132,8 @@ async fn a_small_content_length_does_not_hide_a_large_page() {
 /// 50 MiB of zeros in about 50 KiB: stopped at the limit, quickly, without inflating it all.
 #[tokio::test]
 async fn a_gzip_bomb_is_stopped_at_the_limit() {
-    let bomb = gzipped_zeros(50 * 1024 * 1024);
+    let bomb = gzipped_repeats(0, 50);
+    assert!(bomb.len() < 64 * 1024);
     let mut bytes = response(
         "200 OK",
         &[
@@ -117,6 +145,22 @@ async fn a_gzip_bomb_is_stopped_at_the_limit() {
     );
     bytes.extend(chunked(&bomb));
     let site = FixtureSite::answering(Answer::Now(bytes)).await;
+    let started = Instant::now();
+    let error = fetch_error(&local_fetcher(), &site.url("/")).await;
+    assert_eq!(error, FetchError::TooLarge);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn a_brotli_bomb_is_stopped_at_the_limit() {
+    let bomb = brotli_zeros(16 * 1024 * 1024);
+    assert!(bomb.len() < 16 * 1024);
+    let site = FixtureSite::answering(Answer::Now(response(
+        "200 OK",
+        &[("Content-Type", "text/html"), ("Content-Encoding", "br")],
+        &bomb,
+    )))
+    .await;
     let started = Instant::now();
     let error = fetch_error(&local_fetcher(), &site.url("/")).await;
     assert_eq!(error, FetchError::TooLarge);

@@ -45,7 +45,8 @@ pub struct FetchPolicy {
     pub allowed_networks: Vec<IpNet>,
     /// An outgoing proxy. Without one, proxy variables in the environment are ignored. With one,
     /// the proxy resolves names, so only IP literals are checked here: the proxy must enforce
-    /// its own rules about private networks.
+    /// its own rules about private networks. A proxy on a private network is best given by IP
+    /// address: a name for it goes through the same resolver and must be allowed like any other.
     pub proxy: Option<Url>,
     /// The whole fetch: every redirect and the body.
     pub timeout: Duration,

@@ -4,7 +4,9 @@
 pub mod archive_file;
 pub mod archive_text;
 pub mod decode;
+pub mod fetch;
 pub mod sanitize;
+pub mod submitted_url;
 pub mod url_key;
 
 use serde::{Deserialize, Serialize};

@@ -106,7 +106,11 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     }
     request.extensions_mut().insert(visitor.clone());
     let mut response = next.run(request).await;
-    if existing_visitor.is_none() {
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    if existing_visitor.is_none() && is_page {
         let cookie = session_cookie(VISITOR_COOKIE, &visitor_id, "Strict", None, visitor.https);
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }

@@ -26,6 +26,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Import archive text files (files or folders, read recursively).
     Import(ImportArgs),
+    /// Write every article to DIR in the archive text format (importable again, same permalinks).
+    Export(ExportArgs),
     /// Write a consistent copy of the database to FILE, even while the server runs.
     Backup(BackupArgs),
     /// Set the password that protects the archive (read from the terminal, or stdin).
@@ -97,6 +99,14 @@ pub struct BackupArgs {
 
 #[derive(Debug, Args)]
 pub struct SetPasswordArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A new or empty folder.
+    pub dir: PathBuf,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

@@ -2,6 +2,7 @@
 #![allow(clippy::print_stdout)]
 
 mod backup;
+mod export;
 mod import;
 mod serve;
 mod set_password;
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
+pub use export::export_archive;
 pub use import::{ImportSummary, import_paths};
 
 /// Runs a command. Exit status: 0 success, 1 partial success (import skipped files), 2 failure.
@@ -17,6 +19,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::Import(args) => import::run(args).await,
+        Command::Export(args) => export::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::Backup(args) => backup::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::SetPassword(args) => set_password::run(args).await.map(|()| ExitCode::SUCCESS),
     };

@@ -5,6 +5,7 @@ pub mod archive_file;
 pub mod archive_text;
 pub mod decode;
 pub mod fetch;
+pub mod markdown;
 pub mod sanitize;
 pub mod submitted_url;
 pub mod url_key;

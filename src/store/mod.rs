@@ -2,6 +2,7 @@
 //! All SQL in Tearsheet lives under this module.
 
 mod access;
+mod export;
 mod read;
 mod search;
 mod write;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+pub use export::ExportedArticle;
 pub use read::{
     ArticleSummary, Cursor, FeedArticle, LISTING_QUERIES, ListPage, ListQuery, Neighbours,
     PAGE_SIZE, SiteCount, StoredArticle,

@@ -10,6 +10,9 @@ use crate::web::views::ErrorPage;
 pub enum Error {
     #[error("not found")]
     NotFound,
+    /// The article was deleted; its permalink says so instead of "not found".
+    #[error("gone")]
+    Gone { title: String, deleted_at: String },
     #[error("configuration: {0}")]
     Config(String),
     #[error("database: {0}")]
@@ -28,6 +31,7 @@ impl Error {
     fn status(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Gone { .. } => StatusCode::GONE,
             Self::Database(error) if is_storage_unavailable(error) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -63,6 +67,9 @@ impl IntoResponse for Error {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        ErrorPage::for_status(status).into_response()
+        match self {
+            Self::Gone { title, deleted_at } => ErrorPage::gone(title, &deleted_at).into_response(),
+            _ => ErrorPage::for_status(status).into_response(),
+        }
     }
 }

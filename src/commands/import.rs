@@ -48,50 +48,76 @@ pub async fn run(args: ImportArgs) -> Result<ExitCode, Error> {
 /// Imports files and folders (recursively, `.txt` files only inside folders). Files that cannot
 /// be read or hold no article are reported on stderr and skipped; the rest goes on.
 pub async fn import_paths(store: &Store, paths: &[PathBuf]) -> Result<ImportSummary, Error> {
-    let mut summary = ImportSummary::default();
-    let mut batch = Vec::with_capacity(BATCH);
-    for path in paths.iter().flat_map(|path| archive_paths(path)) {
-        let read = match path {
-            Ok(path) => read_archive_file(&path),
-            Err(skip) => Err(skip),
-        };
-        match read {
-            Ok(file) => {
-                for warning in &file.warnings {
-                    eprintln!("warning: {}: {warning}", file.article.source_name);
-                }
-                batch.push(file);
-            }
-            Err(skip) => {
-                eprintln!("skipped {}: {}", skip.path.display(), skip.reason);
-                summary.skipped += 1;
+    // Reading and parsing (CPU) run on other threads while the previous batch is written, so
+    // both cores stay busy and the database never waits for the disk walk.
+    let (batches, mut parsed) = tokio::sync::mpsc::channel::<Vec<Result<ArchiveFile, Skipped>>>(2);
+    let paths = paths.to_vec();
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut files = paths.iter().flat_map(|path| archive_paths(path)).peekable();
+        while files.peek().is_some() {
+            let batch: Vec<_> = files.by_ref().take(BATCH).collect();
+            if batches.blocking_send(read_in_parallel(batch)).is_err() {
+                break;
             }
         }
-        if batch.len() == BATCH {
-            save_batch(store, &mut batch, &mut summary).await?;
+    });
+    let mut summary = ImportSummary::default();
+    while let Some(batch) = parsed.recv().await {
+        let mut articles = Vec::with_capacity(batch.len());
+        for read in batch {
+            match read {
+                Ok(file) => {
+                    for warning in &file.warnings {
+                        eprintln!("warning: {}: {warning}", file.path.display());
+                    }
+                    articles.push(file.article);
+                }
+                Err(skip) => {
+                    eprintln!("skipped {}: {}", skip.path.display(), skip.reason);
+                    summary.skipped += 1;
+                }
+            }
+        }
+        for outcome in store.save_all(&articles).await? {
+            match outcome {
+                SaveOutcome::Inserted => summary.imported += 1,
+                SaveOutcome::Updated => summary.updated += 1,
+                SaveOutcome::Unchanged => summary.unchanged += 1,
+            }
         }
     }
-    save_batch(store, &mut batch, &mut summary).await?;
+    reader
+        .await
+        .map_err(|error| Error::Config(format!("reading files failed: {error}")))?;
     Ok(summary)
 }
 
-async fn save_batch(
-    store: &Store,
-    batch: &mut Vec<ArchiveFile>,
-    summary: &mut ImportSummary,
-) -> Result<(), Error> {
-    if batch.is_empty() {
-        return Ok(());
+/// Reads and parses a batch on every core, keeping the files' order. A file that makes the
+/// parser panic is skipped and reported like any other bad file.
+fn read_in_parallel(mut batch: Vec<Result<PathBuf, Skipped>>) -> Vec<Result<ArchiveFile, Skipped>> {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = batch.len().div_ceil(workers).max(1);
+    let mut chunks = Vec::with_capacity(workers);
+    while !batch.is_empty() {
+        let rest = batch.split_off(chunk.min(batch.len()));
+        chunks.push(std::mem::replace(&mut batch, rest));
     }
-    let articles: Vec<_> = batch.drain(..).map(|file| file.article).collect();
-    for outcome in store.save_all(&articles).await? {
-        match outcome {
-            SaveOutcome::Inserted => summary.imported += 1,
-            SaveOutcome::Updated => summary.updated += 1,
-            SaveOutcome::Unchanged => summary.unchanged += 1,
-        }
-    }
-    Ok(())
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|paths| scope.spawn(move || paths.into_iter().map(read_one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+fn read_one(path: Result<PathBuf, Skipped>) -> Result<ArchiveFile, Skipped> {
+    let path = path?;
+    std::panic::catch_unwind(|| read_archive_file(&path))
+        .unwrap_or_else(|_| Err(Skipped::new(&path, "the parser failed on this file")))
 }
 
 /// The files to import under `path`: the file itself, or every `.txt` file below a folder, in

@@ -17,6 +17,7 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// An archive file read and parsed, with what the parser had to guess.
 pub struct ArchiveFile {
+    pub path: PathBuf,
     pub article: NewArticle,
     pub warnings: Vec<String>,
 }
@@ -29,7 +30,7 @@ pub struct Skipped {
 }
 
 impl Skipped {
-    fn new(path: &Path, reason: impl Into<String>) -> Self {
+    pub fn new(path: &Path, reason: impl Into<String>) -> Self {
         Self {
             path: path.to_owned(),
             reason: reason.into(),
@@ -74,7 +75,11 @@ pub fn read_archive_file(path: &Path) -> Result<ArchiveFile, Skipped> {
         source_name: file_name.to_owned(),
         raw,
     };
-    Ok(ArchiveFile { article, warnings })
+    Ok(ArchiveFile {
+        path: path.to_owned(),
+        article,
+        warnings,
+    })
 }
 
 fn read_capped(path: &Path) -> Result<Vec<u8>, String> {

@@ -15,8 +15,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use export::ExportedArticle;
 pub use read::{
-    ArticleSummary, Cursor, FeedArticle, LISTING_QUERIES, ListPage, ListQuery, Neighbours,
-    PAGE_SIZE, SiteCount, StoredArticle,
+    ArticleSummary, Cursor, DeletedArticle, FeedArticle, LISTING_QUERIES, ListPage, ListQuery,
+    Neighbours, PAGE_SIZE, SiteCount, StoredArticle,
 };
 pub use search::{MAX_SEARCH_PAGE, SearchHit, SearchPage};
 pub use write::{NewArticle, SaveOutcome, SourceKind};

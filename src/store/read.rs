@@ -52,6 +52,13 @@ pub struct FeedArticle {
     pub body_html: String,
 }
 
+/// What remains of a deleted article.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeletedArticle {
+    pub title: String,
+    pub deleted_at: String,
+}
+
 /// One row of a listing.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ArticleSummary {
@@ -177,6 +184,15 @@ impl Store {
         .bind(id.as_str())
         .fetch_optional(&self.pool)
         .await?)
+    }
+
+    pub async fn deleted_article(&self, id: &ArticleId) -> Result<Option<DeletedArticle>, Error> {
+        Ok(
+            sqlx::query_as("SELECT title, deleted_at FROM deleted_articles WHERE id = ?1")
+                .bind(id.as_str())
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// Every site with its number of articles, most articles first.

@@ -89,19 +89,20 @@ impl Store {
     }
 }
 
-/// Replaces the article's entry in the index; called in the transaction that saves it.
+/// Writes the article's entry in the index (replacing the old one when the article was already
+/// there); called in the transaction that saves it.
 pub(super) async fn index_article(
     conn: &mut SqliteConnection,
+    rowid: i64,
+    replace: bool,
     article: &NewArticle,
 ) -> Result<(), Error> {
-    let rowid: i64 = sqlx::query_scalar("SELECT rowid FROM articles WHERE id = ?1")
-        .bind(article.id.as_str())
-        .fetch_one(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM article_search WHERE rowid = ?1")
-        .bind(rowid)
-        .execute(&mut *conn)
-        .await?;
+    if replace {
+        sqlx::query("DELETE FROM article_search WHERE rowid = ?1")
+            .bind(rowid)
+            .execute(&mut *conn)
+            .await?;
+    }
     let parsed = &article.parsed;
     let people = parsed
         .byline

@@ -78,7 +78,7 @@ async fn save_one(conn: &mut SqliteConnection, article: &NewArticle) -> Result<S
     let sort_key = sort_key(parsed.published_at.as_deref(), &now);
     let excerpt = excerpt(&parsed.body_text);
     let word_count = i64::try_from(parsed.body_text.split_whitespace().count()).unwrap_or(i64::MAX);
-    sqlx::query(
+    let rowid: i64 = sqlx::query_scalar(
         "INSERT INTO articles (id, slug, title, byline, credits, published_raw, published_at, site,
              original_url, url_key, body_html, body_text, related, excerpt, word_count, site_name,
              language, lead_image, source_kind, source_name, archived_at, updated_at, sort_key,
@@ -98,7 +98,8 @@ async fn save_one(conn: &mut SqliteConnection, article: &NewArticle) -> Result<S
              updated_at = excluded.updated_at,
              sort_key = CASE WHEN excluded.published_at IS NULL THEN articles.archived_at
                              ELSE excluded.sort_key END,
-             content_hash = excluded.content_hash",
+             content_hash = excluded.content_hash
+         RETURNING rowid",
     )
     .bind(article.id.as_str())
     .bind(Slug::from_title(&parsed.title).as_str())
@@ -123,10 +124,10 @@ async fn save_one(conn: &mut SqliteConnection, article: &NewArticle) -> Result<S
     .bind(&now)
     .bind(&sort_key)
     .bind(&hash)
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
     save_raw(conn, article).await?;
-    super::search::index_article(conn, article).await?;
+    super::search::index_article(conn, rowid, existing.is_some(), article).await?;
     Ok(if existing.is_some() {
         SaveOutcome::Updated
     } else {
@@ -147,6 +148,28 @@ async fn save_raw(conn: &mut SqliteConnection, article: &NewArticle) -> Result<(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+impl Store {
+    /// Deletes an article and everything kept with it, leaving a tombstone so its permalink
+    /// answers "gone". Returns false when there was no such article.
+    pub async fn delete_article(&self, id: &ArticleId) -> Result<bool, Error> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "INSERT OR REPLACE INTO deleted_articles (id, title, deleted_at)
+             SELECT id, title, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM articles WHERE id = ?1",
+        )
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let deleted = sqlx::query("DELETE FROM articles WHERE id = ?1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(deleted > 0)
+    }
 }
 
 /// The article's URL key, unless another article already holds it (two archive files of the same

@@ -126,6 +126,19 @@ pub async fn show_article(
     Ok(Json(ArticleDetail::from(article)))
 }
 
+/// `DELETE /api/articles/{id}`: 204, or 404 for an unknown id.
+pub async fn delete_article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = ArticleId::parse(&id).ok_or(Error::NotFound)?;
+    if state.store.delete_article(&id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(Error::NotFound.into())
+    }
+}
+
 fn permalink_of(id: &str, slug: String) -> String {
     ArticleId::parse(id).map_or_else(String::new, |id| permalink(&id, &Slug::from_stored(slug)))
 }

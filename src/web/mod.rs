@@ -5,6 +5,7 @@ mod api;
 mod assets;
 mod feeds;
 mod login;
+mod manage;
 mod pages;
 mod search;
 pub mod views;
@@ -45,6 +46,11 @@ pub fn app(state: AppState) -> Router {
         .route("/a/{id}", get(pages::show_article_without_slug))
         .route("/a/{id}/{slug}", get(pages::show_article))
         .route("/sites", get(pages::list_sites))
+        // Deleting an article: a confirmation page, then a POST
+        .route(
+            "/delete/{id}",
+            get(manage::confirm_delete).post(manage::delete_article),
+        )
         // Full-text search
         .route("/search", get(search::search_articles))
         // Atom feeds: newest (optionally ?site=), and a search's results
@@ -52,7 +58,10 @@ pub fn app(state: AppState) -> Router {
         .route("/search.atom", get(feeds::search_feed))
         // JSON API
         .route("/api/articles", get(api::list_articles))
-        .route("/api/articles/{id}", get(api::show_article))
+        .route(
+            "/api/articles/{id}",
+            get(api::show_article).delete(api::delete_article),
+        )
         // Operations
         .route("/healthz", get(pages::health))
         // Assets, named by content hash so they can be cached forever

@@ -56,7 +56,15 @@ async fn show(state: AppState, id: &str, slug: Option<&str>) -> Result<Response,
         None => format!("/a/{id}"),
     };
     let id = ArticleId::parse(id).ok_or(Error::NotFound)?;
-    let article = state.store.article(&id).await?.ok_or(Error::NotFound)?;
+    let Some(article) = state.store.article(&id).await? else {
+        return Err(match state.store.deleted_article(&id).await? {
+            Some(gone) => Error::Gone {
+                title: gone.title,
+                deleted_at: gone.deleted_at,
+            },
+            None => Error::NotFound,
+        });
+    };
     let canonical = permalink(&id, &Slug::from_stored(article.slug.clone()));
     if requested != canonical {
         return Ok(Redirect::permanent(&canonical).into_response());

@@ -100,6 +100,7 @@ impl From<ArticleSummary> for ArticleRow {
 #[template(path = "article.html")]
 pub struct ArticlePage {
     pub canonical: String,
+    pub delete_href: String,
     pub title: String,
     pub language: Option<String>,
     pub date: DateView,
@@ -129,6 +130,7 @@ impl ArticlePage {
         };
         let related: Vec<RelatedLink> = serde_json::from_str(&article.related).unwrap_or_default();
         Self {
+            delete_href: format!("/delete/{}", article.id),
             canonical: href_of(&article.id, article.slug),
             date: date_view(
                 article.published_raw,
@@ -350,6 +352,26 @@ pub fn origin(headers: &axum::http::HeaderMap) -> Option<String> {
 }
 
 #[derive(Template)]
+#[template(path = "delete.html")]
+pub struct DeletePage {
+    pub title: String,
+    pub action: String,
+    pub back: String,
+    pub csrf: String,
+}
+
+impl DeletePage {
+    pub fn new(article: &StoredArticle, csrf: String) -> Self {
+        Self {
+            title: display_title(article.title.clone()),
+            action: format!("/delete/{}", article.id),
+            back: href_of(&article.id, article.slug.clone()),
+            csrf,
+        }
+    }
+}
+
+#[derive(Template)]
 #[template(path = "login.html")]
 pub struct LoginPage {
     pub next: String,
@@ -367,8 +389,8 @@ pub struct LogoutPage {
 #[template(path = "error.html")]
 pub struct ErrorPage {
     pub status: u16,
-    pub title: &'static str,
-    pub message: &'static str,
+    pub title: String,
+    pub message: String,
 }
 
 impl ErrorPage {
@@ -390,8 +412,21 @@ impl ErrorPage {
         };
         Self {
             status: status.as_u16(),
-            title,
-            message,
+            title: title.to_owned(),
+            message: message.to_owned(),
+        }
+    }
+
+    /// The permalink of a deleted article: its title, and when it went.
+    pub fn gone(title: String, deleted_at: &str) -> Self {
+        let day = deleted_at.get(..10).unwrap_or(deleted_at);
+        Self {
+            status: StatusCode::GONE.as_u16(),
+            message: format!(
+                "“{}” was deleted from the archive on {day}.",
+                display_title(title)
+            ),
+            title: "Article deleted".to_owned(),
         }
     }
 }

@@ -52,6 +52,8 @@ pub struct Tag<'a> {
     pub name: TagName,
     /// `<br/>`: only meaningful inside SVG and MathML, where it closes the element.
     pub self_closing: bool,
+    /// Where the tag's closing `>` is in the input (or its end, for a cut-off tag).
+    pub closing_bracket: usize,
     attributes: &'a [u8],
 }
 
@@ -146,6 +148,7 @@ impl<'a> Iterator for TagScanner<'a> {
                 kind,
                 name: TagName::new(&html[name_start..name_end]),
                 self_closing: attributes.last() == Some(&b'/'),
+                closing_bracket: attributes_end,
                 attributes,
             };
             if kind == TagKind::Start {

@@ -1,6 +1,7 @@
 //! What each command of the command line does; the only place that prints to stdout.
 #![allow(clippy::print_stdout)]
 
+mod extract;
 mod import;
 mod serve;
 
@@ -15,6 +16,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::Import(args) => import::run(args).await,
+        Command::Extract(args) => extract::run(args),
     };
     result.unwrap_or_else(|error| {
         tracing::error!("{error}");

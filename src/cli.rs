@@ -1,9 +1,10 @@
-//! The command line: `tearsheet serve`, `tearsheet import`.
+//! The command line: `tearsheet serve`, `tearsheet import`, `tearsheet extract`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use url::Url;
 
 /// Where the database lives when nothing is configured: `tearsheet.db` in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:tearsheet.db";
@@ -32,6 +33,8 @@ pub enum Command {
     Backup(BackupArgs),
     /// Set the password that protects the archive (read from the terminal, or stdin).
     SetPassword(SetPasswordArgs),
+    /// Extract the article from saved web pages (`.html` or `.html.gz`) and print it.
+    Extract(ExtractArgs),
 }
 
 #[derive(Debug, Args)]
@@ -109,4 +112,27 @@ pub struct ExportArgs {
     pub dir: PathBuf,
     #[command(flatten)]
     pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The page's address, for relative links and the site; by default the canonical link the
+    /// page gives, else https://unknown.invalid/.
+    #[arg(long, value_parser = parse_page_url)]
+    pub url: Option<Url>,
+    /// Print one JSON object per file and line.
+    #[arg(long)]
+    pub json: bool,
+    /// Saved pages, `.html` or `.html.gz`.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+fn parse_page_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text).map_err(|error| error.to_string())?;
+    if matches!(url.scheme(), "http" | "https") {
+        Ok(url)
+    } else {
+        Err("an http or https URL is needed".to_owned())
+    }
 }

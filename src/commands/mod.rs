@@ -3,6 +3,7 @@
 
 mod backup;
 mod export;
+mod extract;
 mod import;
 mod serve;
 mod set_password;
@@ -22,6 +23,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Export(args) => export::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::Backup(args) => backup::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::SetPassword(args) => set_password::run(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Extract(args) => extract::run(args),
     };
     result.unwrap_or_else(|error| {
         tracing::error!("{error}");

@@ -4,6 +4,7 @@
 pub mod archive_file;
 pub mod archive_text;
 pub mod decode;
+pub mod extract;
 pub mod fetch;
 pub mod markdown;
 pub mod sanitize;

@@ -1,21 +1,28 @@
 //! The one HTML sanitizer: every body, whether imported or fetched, passes through it before it is
 //! stored, and its output is the only raw HTML a template prints.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use ammonia::{Builder, UrlRelative};
 use url::Url;
 
-/// Tags a reader needs to show an article's structure; everything else is unwrapped or removed.
+use super::extract::tags::{TagKind, TagScanner};
+
+/// Tags a reader needs to show an article's structure; others are unwrapped (their text kept)
+/// unless listed in [`REMOVED_WITH_CONTENT`].
 const READING_TAGS: &[&str] = &[
     "a",
     "abbr",
     "b",
+    "bdi",
     "blockquote",
     "br",
     "caption",
     "cite",
     "code",
+    "col",
+    "colgroup",
     "dd",
     "del",
     "dfn",
@@ -42,6 +49,9 @@ const READING_TAGS: &[&str] = &[
     "p",
     "pre",
     "q",
+    "rp",
+    "rt",
+    "ruby",
     "s",
     "samp",
     "small",
@@ -60,37 +70,81 @@ const READING_TAGS: &[&str] = &[
     "u",
     "ul",
     "var",
+    "wbr",
 ];
+
+/// Elements dropped whole: active content, embedded documents and form controls, whose text
+/// is code, fallback notices ("your browser does not support video") or button labels.
+/// Removing `object`, `button` and the like whole, rather than unwrapping them, also keeps a
+/// second pass identical: unwrapped, they could expose links nested inside links.
+const REMOVED_WITH_CONTENT: &[&str] = &[
+    "applet", "audio", "button", "canvas", "datalist", "dialog", "frameset", "iframe", "map",
+    "marquee", "math", "noembed", "noframes", "noscript", "object", "script", "select", "style",
+    "svg", "template", "textarea", "title", "video",
+];
+
+const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto"];
 
 /// Sanitizes an HTML fragment. Relative URLs are made absolute against `base` (the page's final
 /// URL) or dropped when there is none, so no link can point back into Tearsheet itself.
+/// Sanitizing the output again changes nothing.
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
-    builder(base).clean(html).to_string()
+    let base = base.filter(|base| is_web_url(base));
+    let clean = builder(base).clean(html).to_string();
+    with_image_policy(&clean)
+}
+
+/// Gives every image `loading="lazy" referrerpolicy="no-referrer"`, as the last attributes.
+/// Done here rather than by ammonia's `set_tag_attribute_value`, which adds them in hash-map
+/// order: the same article would then serialize differently from run to run.
+fn with_image_policy(clean: &str) -> String {
+    let mut out = String::with_capacity(clean.len() + 256);
+    let mut copied = 0;
+    // Sanitized HTML has quoted attributes and escaped text, so the scanner reads it exactly.
+    for image in TagScanner::new(clean.as_bytes())
+        .filter(|tag| tag.kind == TagKind::Start && tag.name.as_str() == "img")
+    {
+        // `closing_bracket` sits on an ASCII `>`, so it is a character boundary.
+        out.push_str(clean.get(copied..image.closing_bracket).unwrap_or_default());
+        out.push_str(r#" loading="lazy" referrerpolicy="no-referrer""#);
+        copied = image.closing_bracket;
+    }
+    out.push_str(clean.get(copied..).unwrap_or_default());
+    out
 }
 
 fn builder(base: Option<&Url>) -> Builder<'static> {
     let mut builder = Builder::empty();
     let tag_attributes: HashMap<&str, HashSet<&str>> = [
-        ("a", ["href", "title"].as_slice()),
-        ("img", &["src", "alt", "title", "width", "height"]),
+        ("a", ["href"].as_slice()),
+        ("img", &["src", "srcset", "sizes", "alt", "width", "height"]),
         ("td", &["colspan", "rowspan"]),
         ("th", &["colspan", "rowspan", "scope"]),
+        ("col", &["span"]),
+        ("colgroup", &["span"]),
         ("time", &["datetime"]),
-        ("ol", &["start", "reversed"]),
+        ("ol", &["start", "reversed", "type"]),
+        ("li", &["value"]),
         ("blockquote", &["cite"]),
         ("q", &["cite"]),
+        ("del", &["cite", "datetime"]),
+        ("ins", &["cite", "datetime"]),
     ]
     .into_iter()
     .map(|(tag, attributes)| (tag, attributes.iter().copied().collect()))
     .collect();
+    let owned_base = base.cloned();
     builder
         .tags(READING_TAGS.iter().copied().collect())
+        .clean_content_tags(REMOVED_WITH_CONTENT.iter().copied().collect())
         .tag_attributes(tag_attributes)
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .generic_attributes(["lang", "title", "dir"].into_iter().collect())
+        .url_schemes(SAFE_SCHEMES.iter().copied().collect())
         .link_rel(Some("noopener noreferrer nofollow"))
-        .set_tag_attribute_value("img", "loading", "lazy")
-        .set_tag_attribute_value("img", "referrerpolicy", "no-referrer")
         .strip_comments(true)
+        .attribute_filter(move |_tag, attribute, value| {
+            filter_attribute(attribute, value, owned_base.as_ref())
+        })
         .url_relative(match base {
             Some(base) => UrlRelative::RewriteWithBase(base.clone()),
             None => UrlRelative::Deny,
@@ -98,9 +152,88 @@ fn builder(base: Option<&Url>) -> Builder<'static> {
     builder
 }
 
+/// Checks what ammonia does not: `srcset` and `cite` URLs, and numbers that must be numbers.
+/// (`href` and `src` schemes are checked by ammonia itself.)
+fn filter_attribute<'v>(
+    attribute: &str,
+    value: &'v str,
+    base: Option<&Url>,
+) -> Option<Cow<'v, str>> {
+    match attribute {
+        "srcset" => safe_srcset(value, base).map(Cow::Owned),
+        "cite" => web_url(value, base).map(|url| Cow::Owned(url.into())),
+        "colspan" | "rowspan" | "span" | "width" | "height" | "start" | "value" => {
+            let number = value.trim();
+            let is_number = !number.is_empty()
+                && number.len() <= 6
+                && number
+                    .trim_start_matches('-')
+                    .bytes()
+                    .all(|byte| byte.is_ascii_digit());
+            is_number.then_some(Cow::Borrowed(value))
+        }
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
+
+/// Keeps the `srcset` candidates whose URL is http(s), made absolute; `None` if none is left.
+/// Candidates follow the HTML rules: a URL, then descriptors up to a comma (a URL may itself
+/// contain commas, as image CDNs' often do).
+fn safe_srcset(srcset: &str, base: Option<&Url>) -> Option<String> {
+    let mut kept = Vec::new();
+    let mut rest = srcset;
+    loop {
+        rest = rest.trim_start_matches(|character: char| {
+            character == ',' || character.is_ascii_whitespace()
+        });
+        if rest.is_empty() {
+            break;
+        }
+        let url_end = rest.find(|character: char| character.is_ascii_whitespace());
+        let (url, tail) = rest.split_at(url_end.unwrap_or(rest.len()));
+        let (url, descriptor, tail) = if let Some(url) = url.strip_suffix(',') {
+            (url.trim_end_matches(','), "", tail)
+        } else {
+            let descriptor_end = tail.find(',').unwrap_or(tail.len());
+            (url, tail[..descriptor_end].trim(), &tail[descriptor_end..])
+        };
+        rest = tail;
+        let descriptor_is_plain = descriptor
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'.' || byte.is_ascii_whitespace());
+        if let Some(url) = web_url(url, base).filter(|_| descriptor_is_plain) {
+            kept.push(if descriptor.is_empty() {
+                url.to_string()
+            } else {
+                format!("{url} {descriptor}")
+            });
+        }
+    }
+    (!kept.is_empty()).then(|| kept.join(", "))
+}
+
+/// An http(s) URL, relative ones resolved against `base`. The serialized result contains no
+/// whitespace or comma-space, so it survives being put back into a `srcset`.
+fn web_url(text: &str, base: Option<&Url>) -> Option<Url> {
+    let url = match Url::parse(text) {
+        Ok(url) => url,
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(text).ok()?,
+        Err(_) => return None,
+    };
+    is_web_url(&url).then_some(url)
+}
+
+fn is_web_url(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn base() -> Option<Url> {
+        Url::parse("https://news.example/2026/story").ok()
+    }
 
     #[test]
     fn active_content_is_removed() {
@@ -114,10 +247,9 @@ mod tests {
 
     #[test]
     fn relative_urls_become_absolute_and_images_lazy() {
-        let base = Url::parse("https://news.example/2026/story").ok();
         let clean = sanitize_html(
-            r#"<a href="/logout">x</a><img src="pic.jpg" srcset="a.jpg 1x">"#,
-            base.as_ref(),
+            r#"<a href="/logout">x</a><img src="pic.jpg" srcset="a.jpg 1x, javascript:alert(1) 2x, //cdn.example/w_400,h_300/b.jpg 400w"><blockquote cite="../src">q</blockquote>"#,
+            base().as_ref(),
         );
         assert!(
             clean.contains(r#"href="https://news.example/logout""#),
@@ -127,16 +259,59 @@ mod tests {
             clean.contains(r#"src="https://news.example/2026/pic.jpg""#),
             "{clean}"
         );
+        assert!(
+            clean.contains(r#"srcset="https://news.example/2026/a.jpg 1x, https://cdn.example/w_400,h_300/b.jpg 400w""#),
+            "{clean}"
+        );
+        assert!(
+            clean.contains(r#"cite="https://news.example/src""#),
+            "{clean}"
+        );
         assert!(clean.contains(r#"loading="lazy""#) && clean.contains("no-referrer"));
-        assert!(!clean.contains("srcset"));
+    }
+
+    #[test]
+    fn without_a_base_relative_urls_and_srcsets_go() {
+        let clean = sanitize_html(
+            r#"<a href="/x">x</a><img src="a.png" srcset="b.png 2x">"#,
+            None,
+        );
+        assert!(!clean.contains("href") && !clean.contains("src"), "{clean}");
+        let ftp = Url::parse("ftp://files.example/").ok();
+        let clean = sanitize_html(r#"<a href="/x">x</a>"#, ftp.as_ref());
+        assert!(!clean.contains("href"), "{clean}");
+    }
+
+    #[test]
+    fn data_urls_and_odd_numbers_are_dropped() {
+        let clean = sanitize_html(
+            r#"<img src="data:image/svg+xml,<svg onload=alert(1)>" width="100%" height="20"><td colspan="2x">"#,
+            base().as_ref(),
+        );
+        assert_eq!(
+            clean,
+            r#"<img height="20" loading="lazy" referrerpolicy="no-referrer">"#
+        );
+        assert_eq!(sanitize_html(&clean, base().as_ref()), clean);
+    }
+
+    #[test]
+    fn output_is_the_same_every_time() {
+        let dirty = r#"<p title="t" lang="en"><a href="/a" title="x">a</a><img alt="a" src="/i.png" width="bad" height="2" sizes="1px" srcset="/i.png 1x"></p>"#;
+        let first = sanitize_html(dirty, base().as_ref());
+        for _ in 0..20 {
+            assert_eq!(sanitize_html(dirty, base().as_ref()), first);
+        }
     }
 
     #[test]
     fn sanitizing_twice_changes_nothing() {
         let once = sanitize_html(
-            r#"<p>a <a href="https://x.example/">b</a><img src="https://x.example/i.png"></p>"#,
-            None,
+            r#"<p>a <a href="x">b</a><img src="i.png" srcset="i.png 1x,j.png 2x" alt="i"></p>
+               <a href="/1"><object><a href="/2">nested</a></object></a><table><tr><td>c</table>"#,
+            base().as_ref(),
         );
+        assert_eq!(sanitize_html(&once, base().as_ref()), once);
         assert_eq!(sanitize_html(&once, None), once);
     }
 }

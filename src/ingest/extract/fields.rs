@@ -1,0 +1,321 @@
+//! Tidying the article's fields: titles without their " | Site" suffix, bylines without "By",
+//! language tags, and the URLs (canonical, lead image) that may be stored.
+
+use url::Url;
+
+use super::metadata::clean;
+use super::tags::{TagKind, TagScanner};
+
+/// Where the canonical link is looked for: it belongs in the head, which rarely runs this long.
+const HEAD_SCAN_BYTES: usize = 512 * 1024;
+
+/// What sites put between a headline and their own name.
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " · ", " :: ", " » ", " / ", ": ",
+];
+
+const MAX_BYLINE_CHARS: usize = 150;
+
+/// The page's `<link rel="canonical">`, absolute and http(s), used to recognise one article
+/// under several URLs. Refused when it points to another site (a page could otherwise claim to
+/// be, and replace, any stored article) or to a site's front page (a common misconfiguration
+/// that would merge every article of the site into one).
+pub fn canonical_url(html: &str, page_url: &Url) -> Option<Url> {
+    let head = &html.as_bytes()[..html.len().min(HEAD_SCAN_BYTES)];
+    let href = TagScanner::new(head)
+        .take_while(|tag| !(tag.kind == TagKind::Start && tag.name.as_str() == "body"))
+        .filter(|tag| tag.kind == TagKind::Start && tag.name.as_str() == "link")
+        .find(|tag| has_token(tag.attribute("rel").as_deref(), "canonical"))?
+        .attribute("href")?
+        .into_owned();
+    let canonical = page_url.join(href.trim()).ok()?;
+    let is_front_page = |url: &Url| url.path() == "/" && url.query().is_none();
+    let acceptable = matches!(canonical.scheme(), "http" | "https")
+        && same_site(&canonical, page_url)
+        && (!is_front_page(&canonical) || is_front_page(page_url));
+    acceptable.then_some(canonical)
+}
+
+/// The URL a saved page gives for itself (its canonical link, else `og:url`), when absolute
+/// and http(s). For pages read from disk, whose address is otherwise unknown.
+pub fn declared_url(html: &str) -> Option<Url> {
+    let head = &html.as_bytes()[..html.len().min(HEAD_SCAN_BYTES)];
+    let mut og_url = None;
+    for tag in TagScanner::new(head) {
+        if tag.kind != TagKind::Start {
+            continue;
+        }
+        let found = match tag.name.as_str() {
+            "body" => break,
+            "link" if has_token(tag.attribute("rel").as_deref(), "canonical") => {
+                tag.attribute("href")
+            }
+            "meta"
+                if og_url.is_none() && tag.attribute("property").as_deref() == Some("og:url") =>
+            {
+                og_url = tag
+                    .attribute("content")
+                    .and_then(|url| absolute_web_url(&url));
+                continue;
+            }
+            _ => continue,
+        };
+        if let Some(url) = found.and_then(|url| absolute_web_url(&url)) {
+            return Some(url);
+        }
+    }
+    og_url
+}
+
+fn absolute_web_url(text: &str) -> Option<Url> {
+    Url::parse(text.trim())
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https"))
+}
+
+fn has_token(list: Option<&str>, token: &str) -> bool {
+    list.is_some_and(|list| {
+        list.split_ascii_whitespace()
+            .any(|item| item.eq_ignore_ascii_case(token))
+    })
+}
+
+/// Hosts equal, or one a subdomain of the other, ignoring `www.`, `m.` and `amp.` prefixes.
+fn same_site(a: &Url, b: &Url) -> bool {
+    let bare = |url: &Url| -> Option<String> {
+        let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+        let bare = ["www.", "m.", "amp."]
+            .iter()
+            .find_map(|prefix| host.strip_prefix(prefix))
+            .map_or_else(|| host.clone(), str::to_owned);
+        Some(bare)
+    };
+    match (bare(a), bare(b)) {
+        (Some(a), Some(b)) => {
+            a == b || a.ends_with(&format!(".{b}")) || b.ends_with(&format!(".{a}"))
+        }
+        _ => false,
+    }
+}
+
+/// The headline without the site's name around it ("Headline | Site", "Site: Headline"), told
+/// apart by the site's name, its host name, or the page's `<h1>` matching the other part.
+/// Falls back to the first words of the text when the page has no title at all.
+pub fn title(
+    raw: &str,
+    site_name: Option<&str>,
+    heading: Option<&str>,
+    page_url: &Url,
+    body_text: &str,
+) -> String {
+    let title = clean(raw);
+    if title.is_empty() {
+        return first_words(body_text);
+    }
+    let host = squash(page_url.host_str().unwrap_or_default());
+    let host_name = host_name(page_url.host_str().unwrap_or_default());
+    let names_site = |part: &str| {
+        let squashed = squash(part);
+        let words: Vec<String> = part
+            .split(|character: char| !character.is_alphanumeric())
+            .filter(|word| word.chars().count() >= 3)
+            .map(squash)
+            .collect();
+        site_name.is_some_and(|site| squash(site) == squashed)
+            || (squashed.len() >= 4 && host.contains(&squashed))
+            || (!words.is_empty() && words.iter().all(|word| host.contains(word.as_str())))
+            || host_name.as_ref().is_some_and(|name| {
+                squashed.contains(name.as_str()) && squashed.len() <= name.len() + 12
+            })
+    };
+    let is_heading = |part: &str| heading.is_some_and(|heading| squash(heading) == squash(part));
+    for separator in TITLE_SEPARATORS {
+        if let Some((head, tail)) = title.rsplit_once(separator)
+            && (names_site(tail) || is_heading(head))
+            && !head.trim().is_empty()
+        {
+            return head.trim().to_owned();
+        }
+        if let Some((head, tail)) = title.split_once(separator)
+            && (names_site(head) || is_heading(tail))
+            && !tail.trim().is_empty()
+        {
+            return tail.trim().to_owned();
+        }
+    }
+    title
+}
+
+/// The distinctive part of a host: `www.daily-spoon.co.uk` -> `dailyspoon`. Registrable names
+/// shorter than 4 letters are too likely to occur inside a headline word by chance.
+fn host_name(host: &str) -> Option<String> {
+    let labels: Vec<&str> = host.split('.').collect();
+    let name = labels.iter().rev().skip(1).find(|label| {
+        label.len() > 3 && !matches!(**label, "www" | "co" | "com" | "org" | "net")
+    })?;
+    Some(squash(name)).filter(|name| name.len() > 3)
+}
+
+/// Lower-case letters and digits only, to compare "The Daily-Spoon" with "thedailyspoon".
+fn squash(text: &str) -> String {
+    text.chars()
+        .filter(|character| character.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn first_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(12).collect();
+    let mut title = words.join(" ");
+    if text.split_whitespace().nth(12).is_some() {
+        title.push('…');
+    }
+    title
+}
+
+/// "By Ann Example" -> "Ann Example"; URLs and paragraphs mistaken for a byline are dropped.
+pub fn byline(raw: Option<String>) -> Option<String> {
+    let byline = clean(&raw?);
+    let without_by = ["by ", "by: ", "von ", "par "]
+        .iter()
+        .find_map(|prefix| {
+            byline
+                .get(..prefix.len())
+                .filter(|start| start.eq_ignore_ascii_case(prefix))
+                .map(|_| byline[prefix.len()..].trim_start())
+        })
+        .unwrap_or(&byline);
+    let plausible = !without_by.is_empty()
+        && without_by.chars().count() <= MAX_BYLINE_CHARS
+        && !without_by.contains("://");
+    plausible.then(|| without_by.to_owned())
+}
+
+/// The `datetime` of the first `<time>` in an article body.
+pub fn first_time(body_html: &str) -> Option<String> {
+    TagScanner::new(body_html.as_bytes())
+        .filter(|tag| tag.kind == TagKind::Start && tag.name.as_str() == "time")
+        .find_map(|tag| tag.attribute("datetime").map(|value| value.into_owned()))
+}
+
+/// A trimmed, control-free text, or `None` when nothing is left.
+pub fn text_field(raw: Option<String>) -> Option<String> {
+    Some(clean(&raw?)).filter(|text| !text.is_empty())
+}
+
+/// A BCP 47-looking tag (`en`, `pt-BR`, `zh-Hant-TW`); `en_US` (Open Graph's form) is mended.
+pub fn language(raw: Option<String>) -> Option<String> {
+    let tag = raw?.trim().replace('_', "-");
+    let mut subtags = tag.split('-');
+    let primary = subtags.next()?;
+    let valid = (2..=3).contains(&primary.len())
+        && primary.bytes().all(|byte| byte.is_ascii_alphabetic())
+        && subtags.all(|subtag| {
+            (1..=8).contains(&subtag.len())
+                && subtag.bytes().all(|byte| byte.is_ascii_alphanumeric())
+        });
+    valid.then(|| {
+        let mut subtags = tag.split('-');
+        let primary = subtags.next().unwrap_or_default().to_ascii_lowercase();
+        std::iter::once(primary)
+            .chain(subtags.map(|subtag| match subtag.len() {
+                2 => subtag.to_ascii_uppercase(),
+                _ => subtag.to_owned(),
+            }))
+            .collect::<Vec<_>>()
+            .join("-")
+    })
+}
+
+/// An http(s) URL, made absolute against the page.
+pub fn web_url(raw: Option<String>, page_url: &Url) -> Option<String> {
+    let url = page_url.join(raw?.trim()).ok()?;
+    matches!(url.scheme(), "http" | "https").then(|| url.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> Url {
+        Url::parse("https://www.daily-spoon.example/news/2024/fish").expect("a valid URL")
+    }
+
+    #[test]
+    fn site_names_are_stripped_from_titles() {
+        let url = page();
+        for (raw, site, expected) in [
+            (
+                "Fish prices fall | The Daily Spoon",
+                Some("The Daily Spoon"),
+                "Fish prices fall",
+            ),
+            ("Fish prices fall - Daily Spoon", None, "Fish prices fall"),
+            ("DailySpoon: Fish prices fall", None, "Fish prices fall"),
+            (
+                "Fish - the good, the bad | Spoon News",
+                Some("Spoon News"),
+                "Fish - the good, the bad",
+            ),
+            (
+                "Fish prices fall - and rise again",
+                None,
+                "Fish prices fall - and rise again",
+            ),
+        ] {
+            assert_eq!(title(raw, site, None, &url, ""), expected, "{raw}");
+        }
+        assert_eq!(
+            title(
+                "Spoons, forks: a history | Cutlery Weekly",
+                None,
+                Some("Spoons, forks: a history"),
+                &url,
+                ""
+            ),
+            "Spoons, forks: a history"
+        );
+        assert_eq!(title("Fish - Spoon Daily", None, None, &url, ""), "Fish");
+        assert_eq!(title("  ", None, None, &url, "one two"), "one two");
+    }
+
+    #[test]
+    fn canonical_links_are_checked() {
+        let url = page();
+        let canonical = |html: &str| canonical_url(html, &url).map(String::from);
+        assert_eq!(
+            canonical(r#"<head><link rel="alternate canonical" href="/news/fish?x=1&amp;y=2">"#)
+                .as_deref(),
+            Some("https://www.daily-spoon.example/news/fish?x=1&y=2")
+        );
+        assert_eq!(
+            canonical(r#"<link rel=canonical href="https://amp.daily-spoon.example/f">"#)
+                .as_deref(),
+            Some("https://amp.daily-spoon.example/f")
+        );
+        for refused in [
+            r#"<link rel=canonical href="https://other.example/news/fish">"#,
+            r#"<link rel=canonical href="javascript:alert(1)">"#,
+            r#"<link rel=canonical href="/">"#,
+            r#"<body><link rel=canonical href="/news/x">"#,
+            r#"<link rel=stylesheet href="/news/x">"#,
+        ] {
+            assert_eq!(canonical(refused), None, "{refused}");
+        }
+    }
+
+    #[test]
+    fn bylines_and_languages_are_tidied() {
+        assert_eq!(
+            byline(Some(" By  Ann\nExample ".into())).as_deref(),
+            Some("Ann Example")
+        );
+        assert_eq!(byline(Some("https://social.example/ann".into())), None);
+        assert_eq!(language(Some("en_us".into())).as_deref(), Some("en-US"));
+        assert_eq!(
+            language(Some("zh-Hant-TW".into())).as_deref(),
+            Some("zh-Hant-TW")
+        );
+        assert_eq!(language(Some("english please".into())), None);
+    }
+}

@@ -1,0 +1,348 @@
+//! What a page says about itself: JSON-LD, `<meta>` tags, `<time>` and `<html lang>`.
+
+use std::collections::HashMap;
+
+use dom_query::Document;
+use serde_json::Value;
+
+use super::tags::decode_references;
+
+/// schema.org types whose `headline`, `author` and `datePublished` describe the article itself.
+const ARTICLE_TYPES: &[&str] = &[
+    "Article",
+    "NewsArticle",
+    "BlogPosting",
+    "Report",
+    "ScholarlyArticle",
+    "TechArticle",
+    "SocialMediaPosting",
+    "LiveBlogPosting",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "ReportageNewsArticle",
+    "ReviewNewsArticle",
+    "BackgroundNewsArticle",
+    "Review",
+    "Recipe",
+];
+
+/// `<meta>` keys (name, property or itemprop, lower case), best first.
+const TITLE_KEYS: &[&str] = &["og:title", "twitter:title", "dc.title", "headline"];
+const AUTHOR_KEYS: &[&str] = &[
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+];
+const PUBLISHED_KEYS: &[&str] = &[
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "parsely-pub-date",
+    "sailthru.date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "article.published",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "citation_publication_date",
+    "citation_date",
+    "date",
+];
+const SITE_KEYS: &[&str] = &["og:site_name"];
+const SITE_FALLBACK_KEYS: &[&str] = &["application-name", "publisher"];
+const IMAGE_KEYS: &[&str] = &[
+    "og:image:secure_url",
+    "og:image:url",
+    "og:image",
+    "twitter:image",
+    "twitter:image:src",
+    "thumbnailurl",
+];
+const LANGUAGE_KEYS: &[&str] = &["content-language", "dc.language", "og:locale", "inlanguage"];
+
+/// The page's own description of its article. Values are as found (trimmed); choosing between
+/// them and the extractor's guesses happens in the caller.
+#[derive(Debug, Default)]
+pub struct PageMetadata {
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    pub published: Option<String>,
+    pub site_name: Option<String>,
+    pub language: Option<String>,
+    pub lead_image: Option<String>,
+    /// The page's first `<h1>`, which tells the headline apart from the site name in `<title>`.
+    pub heading: Option<String>,
+}
+
+/// Reads the metadata of a parsed page. JSON-LD comes first: it is the most deliberate of the
+/// three, and the one search engines check.
+pub fn read(document: &Document) -> PageMetadata {
+    let linked = linked_data(document);
+    let meta = meta_values(document);
+    let first_meta = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|key| meta.get(*key).filter(|value| !value.is_empty()).cloned())
+    };
+    PageMetadata {
+        title: linked.title.or_else(|| first_meta(TITLE_KEYS)),
+        byline: linked
+            .byline
+            .or_else(|| first_meta(AUTHOR_KEYS).filter(|author| !author.starts_with("http"))),
+        published: linked
+            .published
+            .or_else(|| first_meta(PUBLISHED_KEYS))
+            .or_else(|| time_element(document)),
+        site_name: first_meta(SITE_KEYS)
+            .or(linked.site_name)
+            .or_else(|| first_meta(SITE_FALLBACK_KEYS)),
+        language: html_language(document)
+            .or_else(|| first_meta(LANGUAGE_KEYS))
+            .or(linked.language),
+        lead_image: first_meta(IMAGE_KEYS).or(linked.lead_image),
+        heading: Some(clean(&document.select_single("h1").text())).filter(|h1| !h1.is_empty()),
+    }
+}
+
+/// Every `<meta>` with content, keyed by its `property`, `name`, `itemprop` or `http-equiv`;
+/// the first of each key wins, as pages put the canonical one first.
+fn meta_values(document: &Document) -> HashMap<String, String> {
+    let mut values = HashMap::new();
+    for meta in document.select("meta[content]").nodes() {
+        let Some(content) = meta.attr("content") else {
+            continue;
+        };
+        let content = clean(&content);
+        for key_attribute in ["property", "name", "itemprop", "http-equiv"] {
+            if let Some(key) = meta.attr(key_attribute) {
+                values
+                    .entry(key.trim().to_ascii_lowercase())
+                    .or_insert_with(|| content.clone());
+            }
+        }
+    }
+    values
+}
+
+/// The first `<time datetime>` marked as the publication date, else the first inside an
+/// `<article>`: the first on the page is as often a clock in the header.
+fn time_element(document: &Document) -> Option<String> {
+    [
+        "[itemprop=datePublished][datetime]",
+        "[itemprop=datePublished][content]",
+        "time[pubdate][datetime]",
+        "article time[datetime]",
+    ]
+    .iter()
+    .find_map(|selector| {
+        let found = document.select_single(selector);
+        found
+            .attr("datetime")
+            .or_else(|| found.attr("content"))
+            .map(|value| clean(&value))
+            .filter(|value| !value.is_empty())
+    })
+}
+
+fn html_language(document: &Document) -> Option<String> {
+    document
+        .select_single("html[lang]")
+        .attr("lang")
+        .map(|lang| clean(&lang))
+        .filter(|lang| !lang.is_empty())
+}
+
+/// What the JSON-LD blocks say about the article.
+#[derive(Default)]
+struct LinkedData {
+    title: Option<String>,
+    byline: Option<String>,
+    published: Option<String>,
+    site_name: Option<String>,
+    language: Option<String>,
+    lead_image: Option<String>,
+}
+
+fn linked_data(document: &Document) -> LinkedData {
+    let mut nodes = Vec::new();
+    for script in document.select("script[type]").nodes() {
+        let is_json_ld = script
+            .attr("type")
+            .is_some_and(|kind| kind.trim().eq_ignore_ascii_case("application/ld+json"));
+        if !is_json_ld {
+            continue;
+        }
+        let text = script.text();
+        let text = text
+            .trim()
+            .trim_start_matches("<![CDATA[")
+            .trim_end_matches("]]>");
+        if let Ok(value) = serde_json::from_str::<Value>(text) {
+            collect_nodes(value, &mut nodes);
+        }
+    }
+    let by_id: HashMap<&str, &Value> = nodes
+        .iter()
+        .filter_map(|node| Some((node.get("@id")?.as_str()?, node)))
+        .collect();
+    let resolve = |value: &'_ Value| -> Value {
+        match value.get("@id").and_then(Value::as_str) {
+            Some(id) if value.as_object().is_some_and(|object| object.len() == 1) => {
+                by_id.get(id).map_or(Value::Null, |&node| node.clone())
+            }
+            _ => value.clone(),
+        }
+    };
+    let article = nodes.iter().find(|node| has_type(node, ARTICLE_TYPES));
+    // Yoast and others put the dates on the WebPage node and the article elsewhere.
+    let page = nodes.iter().find(|node| has_type(node, &["WebPage"]));
+    let Some(main) = article.or(page) else {
+        return LinkedData::default();
+    };
+    let authors = main
+        .get("author")
+        .map(&resolve)
+        .map(|author| names(&author, &resolve));
+    let publisher = main.get("publisher").map(&resolve);
+    LinkedData {
+        title: article.and_then(|node| string_field(node, &["headline", "name"])),
+        byline: authors.filter(|names| !names.is_empty()),
+        published: string_field(main, &["datePublished", "dateCreated"])
+            .or_else(|| page.and_then(|node| string_field(node, &["datePublished"]))),
+        site_name: publisher.and_then(|publisher| string_field(&publisher, &["name"])),
+        language: string_field(main, &["inLanguage"]),
+        lead_image: main
+            .get("image")
+            .map(&resolve)
+            .and_then(|image| image_url(&image)),
+    }
+}
+
+/// Flattens arrays and `@graph` lists into the list of described things.
+fn collect_nodes(value: Value, nodes: &mut Vec<Value>) {
+    match value {
+        Value::Array(items) => items
+            .into_iter()
+            .for_each(|item| collect_nodes(item, nodes)),
+        Value::Object(mut object) => {
+            if let Some(graph) = object.remove("@graph") {
+                collect_nodes(graph, nodes);
+            }
+            nodes.push(Value::Object(object));
+        }
+        _ => {}
+    }
+}
+
+fn has_type(node: &Value, types: &[&str]) -> bool {
+    let matches = |kind: &Value| {
+        kind.as_str().is_some_and(|kind| {
+            let kind = kind.rsplit(['/', ':']).next().unwrap_or(kind);
+            types.contains(&kind)
+        })
+    };
+    match node.get("@type") {
+        Some(Value::Array(kinds)) => kinds.iter().any(matches),
+        Some(kind) => matches(kind),
+        None => false,
+    }
+}
+
+fn string_field(node: &Value, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|key| {
+        let value = node.get(*key)?;
+        let text = value
+            .as_str()
+            .or_else(|| value.get("name").and_then(Value::as_str))
+            .or_else(|| value.as_array()?.first()?.as_str())?;
+        Some(clean(&decode_references(text.as_bytes()))).filter(|text| !text.is_empty())
+    })
+}
+
+/// `"Ann"`, `{"name": "Ann"}`, or a list of either (references resolved) -> "Ann, Bo".
+fn names(author: &Value, resolve: &impl Fn(&Value) -> Value) -> String {
+    let name_of = |value: &Value| -> Option<String> {
+        let value = resolve(value);
+        let name = value
+            .as_str()
+            .or_else(|| value.get("name").and_then(Value::as_str))?;
+        let name = clean(&decode_references(name.as_bytes()));
+        (!name.is_empty() && !name.starts_with("http")).then_some(name)
+    };
+    let found: Vec<String> = match author {
+        Value::Array(list) => list.iter().filter_map(name_of).collect(),
+        single => name_of(single).into_iter().collect(),
+    };
+    found.join(", ")
+}
+
+/// `"url"`, `{"url": ...}`, or the first of a list.
+fn image_url(image: &Value) -> Option<String> {
+    match image {
+        Value::String(url) => Some(url.trim().to_owned()),
+        Value::Array(list) => list.first().and_then(image_url),
+        Value::Object(object) => object
+            .get("url")
+            .or_else(|| object.get("contentUrl"))
+            .and_then(image_url),
+        _ => None,
+    }
+}
+
+/// Collapses runs of whitespace and drops control characters.
+pub fn clean(text: &str) -> String {
+    text.split(|character: char| character.is_whitespace() || character.is_control())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_graph_references_are_followed() {
+        let html = r##"<html lang="en-GB"><head>
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+              {"@type":"WebPage","@id":"p","datePublished":"2024-01-02T03:04:05+00:00"},
+              {"@type":["BlogPosting"],"headline":"Fish &amp; chips","author":{"@id":"#ann"},
+               "publisher":{"@type":"Organization","name":"The Daily Spoon"},
+               "image":{"@type":"ImageObject","url":"/lead.jpg"}},
+              {"@type":"Person","@id":"#ann","name":"Ann Example"}]}</script>
+            <meta property="og:title" content="Fish and chips | Spoon">
+            </head><body></body></html>"##;
+        let page = read(&Document::from(html));
+        assert_eq!(page.title.as_deref(), Some("Fish & chips"));
+        assert_eq!(page.byline.as_deref(), Some("Ann Example"));
+        assert_eq!(page.published.as_deref(), Some("2024-01-02T03:04:05+00:00"));
+        assert_eq!(page.site_name.as_deref(), Some("The Daily Spoon"));
+        assert_eq!(page.language.as_deref(), Some("en-GB"));
+        assert_eq!(page.lead_image.as_deref(), Some("/lead.jpg"));
+    }
+
+    #[test]
+    fn meta_tags_and_time_elements_fill_in() {
+        let html = r#"<html><head>
+            <meta name="author" content=" Bo
+              Writer ">
+            <meta property="og:site_name" content="Example News">
+            <meta name="author" content="Someone Else">
+            </head><body><header><time datetime="2030-01-01">today</time></header>
+            <article><time datetime="2024-05-06">May 6</time></article></body></html>"#;
+        let page = read(&Document::from(html));
+        assert_eq!(page.byline.as_deref(), Some("Bo Writer"));
+        assert_eq!(page.site_name.as_deref(), Some("Example News"));
+        assert_eq!(page.published.as_deref(), Some("2024-05-06"));
+        assert_eq!(page.title, None);
+    }
+}

@@ -1,0 +1,112 @@
+//! A fetched web page to an article: decode the bytes, refuse pathological pages, find the
+//! article with dom_smoothie, sanitize it and read the page's metadata.
+//!
+//! Every function here is blocking and CPU-bound; callers on the async runtime run
+//! [`extract_article`] in `spawn_blocking` with a deadline.
+
+mod charset;
+mod dates;
+mod fields;
+mod guard;
+mod metadata;
+pub(crate) mod tags;
+mod text;
+
+use dom_query::Document;
+use dom_smoothie::{Config, Readability};
+use url::Url;
+
+use super::ParsedArticle;
+use super::sanitize::sanitize_html;
+
+pub use charset::{check_is_html, decode_html};
+pub use dates::normalize_date;
+pub use fields::{canonical_url, declared_url};
+pub use guard::MAX_HTML_BYTES;
+use text::plain_text;
+
+/// Fewer visible characters than this is a stub, an error page or a paywall notice, not an
+/// article (Readability's own threshold for "probably readable").
+const MIN_ARTICLE_CHARS: usize = 140;
+
+/// Why a page gave no article. The messages are meant for the person who submitted it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExtractError {
+    #[error("This page is too large to read (over {} MiB).", MAX_HTML_BYTES >> 20)]
+    TooLarge,
+    #[error("This page is nested too deeply to be read safely.")]
+    TooDeep,
+    #[error("This page has too many elements to be read safely.")]
+    TooManyNodes,
+    #[error("This is {0}, not a web page.")]
+    NotHtml(&'static str),
+    #[error("No article was found in this page.")]
+    NoArticle,
+}
+
+impl ExtractError {
+    /// The message to show the person who submitted the page.
+    pub fn user_message(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// Finds the article in a decoded page. `page_url` is the page's final URL (after redirects):
+/// relative links and images are made absolute against it.
+#[tracing::instrument(skip_all, fields(url = %page_url))]
+pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, ExtractError> {
+    guard::check_source(html)?;
+    let document = Document::from(html);
+    guard::check_document(&document)?;
+    let page = metadata::read(&document);
+    let config = Config {
+        // The guard has already counted; the extractor need not count again.
+        max_elements_to_parse: 0,
+        ..Config::default()
+    };
+    let found = Readability::with_document(document, Some(page_url.as_str()), Some(config))
+        .and_then(|mut readability| readability.parse())
+        .map_err(|error| {
+            tracing::debug!(%error, "extractor found no article");
+            ExtractError::NoArticle
+        })?;
+    let body_html = sanitize_html(&found.content, Some(page_url));
+    let body_text = plain_text(&body_html);
+    let visible_chars = body_text.chars().filter(|c| !c.is_whitespace()).count();
+    if visible_chars < MIN_ARTICLE_CHARS {
+        return Err(ExtractError::NoArticle);
+    }
+    let site_name = fields::text_field(page.site_name.or(found.site_name));
+    // The extractor's own date comes from the same meta tags; a `<time>` inside the article
+    // it found is the last resort.
+    let published_raw = fields::text_field(
+        page.published
+            .or(found.published_time)
+            .or_else(|| fields::first_time(&body_html)),
+    );
+    Ok(ParsedArticle {
+        title: fields::title(
+            page.title.as_deref().unwrap_or(&found.title),
+            site_name.as_deref(),
+            page.heading.as_deref(),
+            page_url,
+            &body_text,
+        ),
+        published_at: published_raw.as_deref().and_then(normalize_date),
+        published_raw,
+        byline: fields::byline(page.byline.or(found.byline)),
+        credits: Vec::new(),
+        body_html,
+        body_text,
+        related: Vec::new(),
+        original_url: Some(
+            canonical_url(html, page_url)
+                .unwrap_or_else(|| page_url.clone())
+                .into(),
+        ),
+        site_name,
+        language: fields::language(page.language.or(found.lang)),
+        lead_image: fields::web_url(page.lead_image.or(found.image), page_url),
+        warnings: Vec::new(),
+    })
+}

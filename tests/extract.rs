@@ -1,0 +1,466 @@
+//! The page extractor against golden files (`tests/fixtures/extract/NAME.html` beside
+//! `NAME.expected.json`; `UPDATE_GOLDEN=1` rewrites them), plus the properties the golden files
+//! only imply: boilerplate gone, structure kept, encodings read, limits enforced, and the
+//! `tearsheet extract` command's output.
+//!
+//! Each fixture starts with `<!-- page-url: URL [content-type: VALUE] -->`, standing in for what
+//! the fetcher would know.
+
+#[path = "extract/xss.rs"]
+mod xss;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tearsheet::ingest::ParsedArticle;
+use tearsheet::ingest::extract::{ExtractError, check_is_html, decode_html, extract_article};
+use tearsheet::ingest::sanitize::sanitize_html;
+use url::Url;
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extract")
+}
+
+struct Fixture {
+    bytes: Vec<u8>,
+    page_url: Url,
+    content_type: Option<String>,
+}
+
+fn fixture(name: &str) -> Fixture {
+    let path = fixture_dir().join(format!("{name}.html"));
+    let bytes = fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let first_line = bytes
+        .split(|&byte| byte == b'\n')
+        .next()
+        .unwrap_or_default();
+    let header = String::from_utf8_lossy(first_line);
+    let header = header
+        .trim()
+        .strip_prefix("<!--")
+        .and_then(|rest| rest.strip_suffix("-->"))
+        .unwrap_or_else(|| panic!("{name}: no page-url header"));
+    let (url_part, content_type) = match header.split_once("content-type:") {
+        Some((url_part, content_type)) => (url_part, Some(content_type.trim().to_owned())),
+        None => (header, None),
+    };
+    let url = url_part.trim().trim_start_matches("page-url:").trim();
+    let page_url = Url::parse(url).unwrap_or_else(|error| panic!("{name}: {url}: {error}"));
+    Fixture {
+        bytes,
+        page_url,
+        content_type,
+    }
+}
+
+fn extract(name: &str) -> Result<ParsedArticle, ExtractError> {
+    let fixture = fixture(name);
+    check_is_html(&fixture.bytes)?;
+    let html = decode_html(&fixture.bytes, fixture.content_type.as_deref());
+    extract_article(&html, &fixture.page_url)
+}
+
+fn article(name: &str) -> ParsedArticle {
+    extract(name).unwrap_or_else(|error| panic!("{name}: {error}"))
+}
+
+fn golden_value(result: &Result<ParsedArticle, ExtractError>) -> Value {
+    match result {
+        Ok(article) => json!({
+            "title": article.title,
+            "byline": article.byline,
+            "published": article.published_at,
+            "published_raw": article.published_raw,
+            "site": article.site_name,
+            "language": article.language,
+            "original_url": article.original_url,
+            "lead_image": article.lead_image,
+            "text": article.body_text,
+            "html": article.body_html,
+        }),
+        Err(error) => json!({ "error": error.user_message() }),
+    }
+}
+
+#[test]
+fn extracted_articles_match_golden_files() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut names: Vec<String> = fs::read_dir(fixture_dir())
+        .expect("the fixture folder")
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".html").map(str::to_owned)
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 6, "fixtures missing: {names:?}");
+    let mut mismatches = Vec::new();
+    for name in &names {
+        let actual = golden_value(&extract(name));
+        let expected_path = fixture_dir().join(format!("{name}.expected.json"));
+        if update {
+            let pretty = serde_json::to_string_pretty(&actual).expect("JSON");
+            fs::write(&expected_path, pretty + "\n").expect("writing a golden file");
+            continue;
+        }
+        let expected: Value = fs::read_to_string(&expected_path)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_else(|| panic!("{}: missing or invalid", expected_path.display()));
+        for (field, value) in expected.as_object().into_iter().flatten() {
+            if actual.get(field) != Some(value) {
+                mismatches.push(format!(
+                    "{name}.{field}:\n  expected {value}\n  actual   {}",
+                    actual.get(field).unwrap_or(&Value::Null)
+                ));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "run with UPDATE_GOLDEN=1 if the change is intended\n{}",
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn news_boilerplate_is_left_out() {
+    let article = article("news_article");
+    assert_eq!(
+        article.title,
+        "Harbour council votes to restore the old tidal mill"
+    );
+    assert_eq!(article.byline.as_deref(), Some("Marta Quill"));
+    assert_eq!(
+        article.published_at.as_deref(),
+        Some("2026-03-14T16:45:00Z")
+    );
+    assert_eq!(article.site_name.as_deref(), Some("The Lantern Gazette"));
+    assert!(
+        article
+            .body_text
+            .starts_with("Councillors in Saltmere voted")
+            || article
+                .body_text
+                .contains("\n\nCouncillors in Saltmere voted")
+    );
+    assert!(article.body_text.contains("once the nesting season"));
+    for boilerplate in [
+        "cookies",
+        "Accept all",
+        "Advertisement",
+        "Related stories",
+        "Quay businesses count the cost",
+        "Most read",
+        "All rights reserved",
+        "Subscribe",
+    ] {
+        assert!(
+            !article.body_text.contains(boilerplate),
+            "{boilerplate:?} in {}",
+            article.body_text
+        );
+    }
+    assert_eq!(
+        article.lead_image.as_deref(),
+        Some("https://www.lantern-gazette.example/media/2026/03/mill-wide.jpg")
+    );
+}
+
+#[test]
+fn relative_links_and_images_become_absolute() {
+    let article = article("news_article");
+    assert!(
+        article.body_html.contains(
+            r#"href="https://www.lantern-gazette.example/local/2026/documents/mill-survey-2025.pdf" rel="noopener noreferrer nofollow""#
+        ),
+        "{}",
+        article.body_html
+    );
+    let structure = self::article("structure");
+    let html = &structure.body_html;
+    for absolute in [
+        r#"src="https://docs.quillworks.example/guides/backups/img/rotation-diagram.png""#,
+        r#"srcset="https://docs.quillworks.example/guides/backups/img/rotation-diagram.png 1x, https://docs.quillworks.example/guides/backups/img/rotation-diagram@2x.png 2x""#,
+        r#"href="https://docs.quillworks.example/guides/reference/snaprot.html#options""#,
+        r#"href="mailto:docs@quillworks.example""#,
+        r#"loading="lazy" referrerpolicy="no-referrer""#,
+    ] {
+        assert!(html.contains(absolute), "{absolute} not in {html}");
+    }
+}
+
+#[test]
+fn reading_structure_is_kept() {
+    let article = article("structure");
+    for tag in [
+        "<h2>",
+        "<h3>",
+        "<ol>",
+        "<ul>",
+        "<li>",
+        "<table>",
+        "<th>",
+        "<td>",
+        "<pre>",
+        "<code>",
+        "<blockquote>",
+        "<figure>",
+        "<figcaption>",
+        "<kbd>",
+    ] {
+        assert!(
+            article.body_html.contains(tag),
+            "{tag} missing: {}",
+            article.body_html
+        );
+    }
+    assert!(
+        article
+            .body_text
+            .contains("keep hourly 7d\nkeep daily  30d\nkeep monthly 12m\n  # indentation"),
+        "{}",
+        article.body_text
+    );
+    assert!(article.body_text.contains("Hourly | 168 | 12 GB"));
+    assert!(!article.body_text.contains("licensed under CC BY"));
+    assert_eq!(article.published_at.as_deref(), Some("2025-06-02"));
+}
+
+#[test]
+fn json_ld_graph_gives_blog_metadata() {
+    let article = article("blog_jsonld");
+    assert_eq!(article.title, "Notes on sourdough hydration");
+    assert_eq!(article.byline.as_deref(), Some("Tobias Wren"));
+    assert_eq!(
+        article.published_at.as_deref(),
+        Some("2025-09-21T07:30:00Z")
+    );
+    assert_eq!(article.site_name.as_deref(), Some("Crumb & Crust"));
+    assert_eq!(article.language.as_deref(), Some("en-GB"));
+    assert!(!article.body_text.contains("Recent posts"));
+    assert!(!article.body_text.contains("3 comments"));
+}
+
+#[test]
+fn windows_1252_declared_late_is_decoded() {
+    let fixture = fixture("windows1252");
+    let meta = fixture
+        .bytes
+        .windows(5)
+        .position(|window| window == b"<meta")
+        .expect("a meta tag");
+    assert!(meta > 1024, "the fixture must declare its charset late");
+    let article = article("windows1252");
+    assert_eq!(article.title, "La fête des bateaux attire 12 000 visiteurs");
+    assert_eq!(article.byline.as_deref(), Some("René Dufresne"));
+    assert_eq!(article.published_at.as_deref(), Some("2024-04-21"));
+    for text in ["coûtait 5 €", "François Œuvray", "l’an prochain", "nœuds"] {
+        assert!(
+            article.body_text.contains(text),
+            "{text}: {}",
+            article.body_text
+        );
+    }
+}
+
+#[test]
+fn shift_jis_from_the_content_type_header() {
+    let fixture = fixture("shift_jis");
+    let content_type = fixture.content_type.as_deref();
+    assert_eq!(content_type, Some("text/html; charset=Shift_JIS"));
+    assert!(std::str::from_utf8(&fixture.bytes).is_err());
+    let html = decode_html(&fixture.bytes, content_type);
+    assert!(html.contains("港町で灯籠流し、三年ぶりに復活"));
+    assert!(!html.contains('\u{fffd}'));
+    let article = article("shift_jis");
+    assert_eq!(article.title, "港町で灯籠流し、三年ぶりに復活");
+    assert_eq!(article.site_name.as_deref(), Some("みなと新聞"));
+    assert_eq!(article.language.as_deref(), Some("ja"));
+}
+
+#[test]
+fn utf8_without_any_declaration() {
+    let article = article("french_no_charset");
+    assert_eq!(article.title, "La bibliothèque flottante rouvre ses portes");
+    assert_eq!(article.byline.as_deref(), Some("Élodie Marchetti"));
+    assert_eq!(
+        article.published_at.as_deref(),
+        Some("2025-11-02T07:15:00Z")
+    );
+    assert!(
+        article
+            .body_text
+            .contains("« Nous avons voulu garder l'esprit du lieu")
+    );
+}
+
+#[test]
+fn scripts_embeds_and_lazy_placeholders_are_removed() {
+    let article = article("lazy_images_and_scripts");
+    assert_eq!(article.title, "Counting moths at midnight");
+    assert_eq!(article.byline.as_deref(), Some("Oona Brecht"));
+    assert_eq!(
+        article.published_at.as_deref(),
+        Some("2024-08-09T22:10:00Z")
+    );
+    for gone in [
+        "loadComments",
+        "<iframe",
+        "javascript:",
+        "onclick",
+        "data:image",
+        "pixel.gif",
+    ] {
+        assert!(
+            !article.body_html.contains(gone),
+            "{gone}: {}",
+            article.body_html
+        );
+    }
+    assert!(article.body_text.contains("if you would like to join them"));
+}
+
+#[test]
+fn a_login_page_has_no_article() {
+    let error = extract("no_article").expect_err("a login form is not an article");
+    assert_eq!(error, ExtractError::NoArticle);
+    assert_eq!(error.user_message(), "No article was found in this page.");
+}
+
+#[test]
+fn extraction_output_is_a_fixed_point_of_the_sanitizer() {
+    for name in [
+        "news_article",
+        "structure",
+        "blog_jsonld",
+        "lazy_images_and_scripts",
+    ] {
+        let fixture = fixture(name);
+        let article = article(name);
+        let again = sanitize_html(&article.body_html, Some(&fixture.page_url));
+        assert_eq!(again, article.body_html, "{name}");
+    }
+}
+
+#[test]
+fn hundred_thousand_nested_divs_are_refused_quickly() {
+    let depth = 100_000;
+    let html = format!(
+        "<html><body>{}<p>deep</p>{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let url = Url::parse("https://deep.example/").expect("URL");
+    let started = Instant::now();
+    let result = extract_article(&html, &url);
+    let elapsed = started.elapsed();
+    assert_eq!(result.err(), Some(ExtractError::TooDeep));
+    assert!(elapsed < Duration::from_secs(2), "took {elapsed:?}");
+}
+
+#[test]
+fn a_page_just_within_the_limits_is_read_on_a_small_stack() {
+    // Blocking-pool threads have 2 MiB stacks, like this one.
+    let worker = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(|| {
+            let depth = 390;
+            let paragraph = "<p>A sentence that is long enough to count as the text of an article, repeated. </p>";
+            let html = format!(
+                "<html><body>{}{}{}</body></html>",
+                "<div>".repeat(depth),
+                paragraph.repeat(20),
+                "</div>".repeat(depth)
+            );
+            let url = Url::parse("https://deep.example/").expect("URL");
+            extract_article(&html, &url).map(|article| article.body_text.len())
+        })
+        .expect("a thread");
+    let text_len = worker.join().expect("no stack overflow");
+    assert!(matches!(text_len, Ok(len) if len > 1000), "{text_len:?}");
+}
+
+#[test]
+fn the_extract_command_prints_json_lines() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let gzipped = dir.path().join("blog.html.gz");
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut encoder, &fixture("blog_jsonld").bytes).expect("gzip");
+    fs::write(&gzipped, encoder.finish().expect("gzip")).expect("writing");
+    let news = fixture_dir().join("news_article.html");
+    let login = fixture_dir().join("no_article.html");
+    let output = Command::new(env!("CARGO_BIN_EXE_tearsheet"))
+        .arg("extract")
+        .arg("--json")
+        .arg(&news)
+        .arg(&login)
+        .arg(&gzipped)
+        .output()
+        .expect("running tearsheet");
+    assert_eq!(output.status.code(), Some(1), "one file has no article");
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    let news_line = &lines[0];
+    assert_eq!(news_line["file"], json!(news.display().to_string()));
+    // No --url: the page's canonical link stands in for it.
+    assert_eq!(
+        news_line["url"],
+        json!("https://www.lantern-gazette.example/local/2026/03/harbour-mill-vote")
+    );
+    assert_eq!(
+        news_line["title"],
+        json!("Harbour council votes to restore the old tidal mill")
+    );
+    assert_eq!(news_line["byline"], json!("Marta Quill"));
+    assert_eq!(news_line["published"], json!("2026-03-14T16:45:00Z"));
+    assert_eq!(news_line["site"], json!("The Lantern Gazette"));
+    assert_eq!(news_line["language"], json!("en"));
+    assert!(
+        news_line["text"]
+            .as_str()
+            .is_some_and(|text| text.contains("tidal mill"))
+    );
+    assert!(
+        news_line["html"]
+            .as_str()
+            .is_some_and(|html| html.contains("<p>"))
+    );
+    assert_eq!(news_line["error"], Value::Null);
+    assert_eq!(
+        lines[1]["error"],
+        json!("No article was found in this page.")
+    );
+    assert_eq!(lines[1]["title"], Value::Null);
+    assert_eq!(lines[2]["byline"], json!("Tobias Wren"));
+    assert_eq!(lines[2]["error"], Value::Null);
+}
+
+#[test]
+fn the_extract_command_prints_plain_text_with_a_given_url() {
+    let login = fixture_dir().join("no_article.html");
+    let output = Command::new(env!("CARGO_BIN_EXE_tearsheet"))
+        .args(["extract", "--url", "https://other.example/a/b"])
+        .arg(fixture_dir().join("structure.html"))
+        .arg(&login)
+        .output()
+        .expect("running tearsheet");
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("Title:     Rotating snapshots without losing sleep"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Byline:    Priya Okonkwo-Hale"), "{stdout}");
+    assert!(stdout.contains("Published: 2025-06-02"), "{stdout}");
+    assert!(stdout.contains("Site:      other.example"), "{stdout}");
+    assert!(stdout.contains("A backup you cannot restore"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("No article was found"), "{stderr}");
+}

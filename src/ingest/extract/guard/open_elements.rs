@@ -63,6 +63,13 @@ impl OpenElements {
         self.stack.len()
     }
 
+    /// Whether the next tag lands in SVG or MathML rather than HTML.
+    pub fn in_foreign_content(&self) -> bool {
+        self.stack
+            .last()
+            .is_some_and(|element| element.has(FOREIGN) && !element.has(INTEGRATION))
+    }
+
     fn current(&self) -> Option<&str> {
         self.stack.last().map(|element| element.name.as_str())
     }
@@ -76,11 +83,7 @@ impl OpenElements {
     /// A start tag.
     pub fn open(&mut self, tag: &Tag<'_>) {
         let name = tag.name.as_str();
-        let in_foreign = self
-            .stack
-            .last()
-            .is_some_and(|element| element.has(FOREIGN) && !element.has(INTEGRATION));
-        if in_foreign {
+        if self.in_foreign_content() {
             if !breaks_out_of_foreign_content(tag) {
                 if !tag.self_closing {
                     self.push(tag.name, true);

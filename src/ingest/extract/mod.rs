@@ -70,6 +70,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
             tracing::debug!(%error, "extractor found no article");
             ExtractError::NoArticle
         })?;
+    guard::check_extracted(&found.content)?;
     let body_html = sanitize_html(&found.content, Some(page_url));
     let body_text = plain_text(&body_html);
     let visible_chars = body_text.chars().filter(|c| !c.is_whitespace()).count();

@@ -52,12 +52,24 @@ pub struct Tag<'a> {
     pub name: TagName,
     /// `<br/>`: only meaningful inside SVG and MathML, where it closes the element.
     pub self_closing: bool,
+    /// Where the tag's `<` is in the input.
+    pub opening_bracket: usize,
     /// Where the tag's closing `>` is in the input (or its end, for a cut-off tag).
     pub closing_bracket: usize,
     attributes: &'a [u8],
 }
 
 impl<'a> Tag<'a> {
+    pub fn attribute_count(&self) -> usize {
+        let mut count = 0;
+        let mut rest = self.attributes;
+        while let Some((_, _, tail)) = next_attribute(rest) {
+            count += 1;
+            rest = tail;
+        }
+        count
+    }
+
     /// The value of an attribute (the first one of that name, as the parser keeps), with the
     /// common character references decoded.
     pub fn attribute(&self, wanted: &str) -> Option<Cow<'a, str>> {
@@ -77,11 +89,57 @@ impl<'a> Tag<'a> {
 pub struct TagScanner<'a> {
     html: &'a [u8],
     position: usize,
+    in_foreign_content: bool,
+    other_markup: usize,
 }
 
 impl<'a> TagScanner<'a> {
     pub fn new(html: &'a [u8]) -> Self {
-        Self { html, position: 0 }
+        Self {
+            html,
+            position: 0,
+            in_foreign_content: false,
+            other_markup: 0,
+        }
+    }
+
+    /// How many `<` so far began a comment, a doctype or no markup at all: each costs the
+    /// parser a node or an error.
+    pub fn other_markup(&self) -> usize {
+        self.other_markup
+    }
+
+    /// Tells the scanner whether the next tag lands in SVG or MathML, where `<title>`,
+    /// `<style>` and the like are ordinary elements whose content is markup. Only a caller
+    /// that follows the tree (the size guard) knows; the others may ignore the difference.
+    pub fn set_in_foreign_content(&mut self, in_foreign_content: bool) {
+        self.in_foreign_content = in_foreign_content;
+    }
+
+    /// Skips a comment whose `<!--` ends at the current position. It ends at `-->` or `--!>`,
+    /// and `<!-->` and `<!--->` are whole (empty) comments, as the HTML tokenizer has it;
+    /// skipping any further would hide markup from the guard.
+    fn skip_comment(&mut self) {
+        let html = self.html;
+        let rest = html.get(self.position..).unwrap_or_default();
+        if rest.starts_with(b">") || rest.starts_with(b"->") {
+            self.position += if rest[0] == b'>' { 1 } else { 2 };
+            return;
+        }
+        let mut from = self.position;
+        while let Some(dashes) = find(html, from, b"--") {
+            let after = &html[dashes + 2..];
+            if after.starts_with(b">") {
+                self.position = dashes + 3;
+                return;
+            }
+            if after.starts_with(b"!>") {
+                self.position = dashes + 4;
+                return;
+            }
+            from = dashes + 1;
+        }
+        self.position = html.len();
     }
 
     fn skip_past(&mut self, needle: &[u8]) {
@@ -122,12 +180,14 @@ impl<'a> Iterator for TagScanner<'a> {
             let rest = &html[open + 1..];
             self.position = open + 1;
             if rest.starts_with(b"!--") {
+                self.other_markup += 1;
                 self.position = open + 4;
-                self.skip_past(b"-->");
+                self.skip_comment();
                 continue;
             }
             let (kind, name_start) = match rest.first() {
                 Some(b'!' | b'?') => {
+                    self.other_markup += 1;
                     self.skip_past(b">");
                     continue;
                 }
@@ -135,7 +195,10 @@ impl<'a> Iterator for TagScanner<'a> {
                     (TagKind::End, open + 2)
                 }
                 Some(byte) if byte.is_ascii_alphabetic() => (TagKind::Start, open + 1),
-                _ => continue,
+                _ => {
+                    self.other_markup += 1;
+                    continue;
+                }
             };
             let name_end = html[name_start..]
                 .iter()
@@ -148,10 +211,11 @@ impl<'a> Iterator for TagScanner<'a> {
                 kind,
                 name: TagName::new(&html[name_start..name_end]),
                 self_closing: attributes.last() == Some(&b'/'),
+                opening_bracket: open,
                 closing_bracket: attributes_end,
                 attributes,
             };
-            if kind == TagKind::Start {
+            if kind == TagKind::Start && !self.in_foreign_content {
                 match tag.name.as_str() {
                     "plaintext" => self.position = html.len(),
                     name if is_raw_text(name) => self.skip_raw_text(name),
@@ -163,20 +227,12 @@ impl<'a> Iterator for TagScanner<'a> {
     }
 }
 
-/// Elements whose content is text up to their own end tag. `noscript` is among them because
-/// the parser runs with scripting enabled, as a browser does.
+/// Elements whose content is text up to their own end tag. Not `noscript`: the parser we
+/// guard (dom_query's) runs with scripting disabled, so its content is markup.
 fn is_raw_text(name: &str) -> bool {
     matches!(
         name,
-        "script"
-            | "style"
-            | "textarea"
-            | "title"
-            | "xmp"
-            | "iframe"
-            | "noembed"
-            | "noframes"
-            | "noscript"
+        "script" | "style" | "textarea" | "title" | "xmp" | "iframe" | "noembed" | "noframes"
     )
 }
 
@@ -319,6 +375,28 @@ mod tests {
             tags(r#"<!-- <div> --><P title="a>b">x</p><script>if (a<b) "<div>"</SCRIPT ><br/>"#),
             ["p", "/p", "script", "/script", "br"]
         );
+    }
+
+    #[test]
+    fn comments_end_where_the_tokenizer_ends_them() {
+        assert_eq!(
+            tags("<!--><a><!---><b><!-- x --!><i><!-- a -- b --><u><!--"),
+            ["a", "b", "i", "u"]
+        );
+        assert_eq!(
+            tags("<noscript><div></div></noscript>"),
+            ["noscript", "div", "/div", "/noscript"]
+        );
+    }
+
+    #[test]
+    fn foreign_content_has_no_raw_text() {
+        let mut scanner = TagScanner::new(b"<title><p></title><title><p>");
+        let first = scanner.next().map(|tag| tag.name.as_str().to_owned());
+        scanner.set_in_foreign_content(true);
+        let rest: Vec<String> = scanner.map(|tag| tag.name.as_str().to_owned()).collect();
+        assert_eq!(first.as_deref(), Some("title"));
+        assert_eq!(rest, ["title", "title", "p"]);
     }
 
     #[test]

@@ -63,6 +63,13 @@ impl OpenElements {
         self.stack.len()
     }
 
+    /// Whether the next tag lands in SVG or MathML rather than HTML.
+    pub fn in_foreign_content(&self) -> bool {
+        self.stack
+            .last()
+            .is_some_and(|element| element.has(FOREIGN) && !element.has(INTEGRATION))
+    }
+
     fn current(&self) -> Option<&str> {
         self.stack.last().map(|element| element.name.as_str())
     }
@@ -76,11 +83,7 @@ impl OpenElements {
     /// A start tag.
     pub fn open(&mut self, tag: &Tag<'_>) {
         let name = tag.name.as_str();
-        let in_foreign = self
-            .stack
-            .last()
-            .is_some_and(|element| element.has(FOREIGN) && !element.has(INTEGRATION));
-        if in_foreign {
+        if self.in_foreign_content() {
             if !breaks_out_of_foreign_content(tag) {
                 if !tag.self_closing {
                     self.push(tag.name, true);
@@ -244,28 +247,7 @@ fn classify_foreign(name: &str) -> u8 {
 }
 
 fn is_void(name: &str) -> bool {
-    matches!(
-        name,
-        "area"
-            | "base"
-            | "basefont"
-            | "bgsound"
-            | "br"
-            | "col"
-            | "embed"
-            | "frame"
-            | "hr"
-            | "img"
-            | "image"
-            | "input"
-            | "keygen"
-            | "link"
-            | "meta"
-            | "param"
-            | "source"
-            | "track"
-            | "wbr"
-    )
+    VOID.contains(&name)
 }
 
 fn is_heading(name: &str) -> bool {
@@ -273,96 +255,12 @@ fn is_heading(name: &str) -> bool {
 }
 
 fn closes_paragraph(name: &str) -> bool {
-    is_heading(name)
-        || matches!(
-            name,
-            "address"
-                | "article"
-                | "aside"
-                | "blockquote"
-                | "center"
-                | "details"
-                | "dialog"
-                | "dir"
-                | "div"
-                | "dl"
-                | "fieldset"
-                | "figcaption"
-                | "figure"
-                | "footer"
-                | "form"
-                | "header"
-                | "hgroup"
-                | "main"
-                | "menu"
-                | "nav"
-                | "ol"
-                | "p"
-                | "search"
-                | "section"
-                | "summary"
-                | "ul"
-                | "pre"
-                | "listing"
-                | "xmp"
-                | "li"
-                | "dd"
-                | "dt"
-                | "plaintext"
-                | "hr"
-        )
+    is_heading(name) || CLOSES_PARAGRAPH.contains(&name)
 }
 
 /// The parser's "special" HTML elements.
 fn is_special(name: &str) -> bool {
-    closes_paragraph(name)
-        || matches!(
-            name,
-            "applet"
-                | "area"
-                | "base"
-                | "basefont"
-                | "bgsound"
-                | "body"
-                | "br"
-                | "button"
-                | "caption"
-                | "col"
-                | "colgroup"
-                | "embed"
-                | "frame"
-                | "frameset"
-                | "head"
-                | "html"
-                | "iframe"
-                | "img"
-                | "input"
-                | "keygen"
-                | "link"
-                | "marquee"
-                | "meta"
-                | "noembed"
-                | "noframes"
-                | "noscript"
-                | "object"
-                | "param"
-                | "script"
-                | "select"
-                | "source"
-                | "style"
-                | "table"
-                | "tbody"
-                | "td"
-                | "template"
-                | "textarea"
-                | "tfoot"
-                | "th"
-                | "thead"
-                | "title"
-                | "tr"
-                | "track"
-                | "wbr"
-        )
+    closes_paragraph(name) || SPECIAL_ELEMENTS.contains(&name)
 }
 
 /// HTML start tags that end SVG or MathML content (`<font>` only with presentational
@@ -374,45 +272,100 @@ fn breaks_out_of_foreign_content(tag: &Tag<'_>) -> bool {
             .iter()
             .any(|attribute| tag.attribute(attribute).is_some());
     }
-    is_heading(name)
-        || matches!(
-            name,
-            "b" | "big"
-                | "blockquote"
-                | "body"
-                | "br"
-                | "center"
-                | "code"
-                | "dd"
-                | "div"
-                | "dl"
-                | "dt"
-                | "em"
-                | "embed"
-                | "head"
-                | "hr"
-                | "i"
-                | "img"
-                | "li"
-                | "listing"
-                | "menu"
-                | "meta"
-                | "nobr"
-                | "ol"
-                | "p"
-                | "pre"
-                | "ruby"
-                | "s"
-                | "small"
-                | "span"
-                | "strong"
-                | "strike"
-                | "sub"
-                | "sup"
-                | "table"
-                | "tt"
-                | "u"
-                | "ul"
-                | "var"
-        )
+    is_heading(name) || BREAKS_OUT_OF_FOREIGN_CONTENT.contains(&name)
 }
+
+/// Elements without content or end tag.
+const VOID: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "image",
+    "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// Start tags that end an open `<p>` (besides the headings).
+const CLOSES_PARAGRAPH: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "header",
+    "hgroup",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "search",
+    "section",
+    "summary",
+    "ul",
+    "pre",
+    "listing",
+    "xmp",
+    "li",
+    "dd",
+    "dt",
+    "plaintext",
+    "hr",
+];
+
+/// The parser's other "special" HTML elements (besides [`CLOSES_PARAGRAPH`]).
+const SPECIAL_ELEMENTS: &[&str] = &[
+    "applet", "area", "base", "basefont", "bgsound", "body", "br", "button", "caption", "col",
+    "colgroup", "embed", "frame", "frameset", "head", "html", "iframe", "img", "input", "keygen",
+    "link", "marquee", "meta", "noembed", "noframes", "noscript", "object", "param", "script",
+    "select", "source", "style", "table", "tbody", "td", "template", "textarea", "tfoot", "th",
+    "thead", "title", "tr", "track", "wbr",
+];
+
+/// HTML start tags that end SVG or MathML content (besides the headings).
+const BREAKS_OUT_OF_FOREIGN_CONTENT: &[&str] = &[
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "head",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "listing",
+    "menu",
+    "meta",
+    "nobr",
+    "ol",
+    "p",
+    "pre",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "strike",
+    "sub",
+    "sup",
+    "table",
+    "tt",
+    "u",
+    "ul",
+    "var",
+];

@@ -53,6 +53,16 @@ pub struct ServeArgs {
     pub database: DatabaseArgs,
     #[command(flatten)]
     pub access: AccessArgs,
+    /// Allow fetching pages on private and local networks (off by default: a server that
+    /// fetches any URL it is given must not become a way into the network it runs in).
+    #[arg(long, env = "TEARSHEET_ALLOW_PRIVATE_ADDRESSES")]
+    pub allow_private_addresses: bool,
+    /// At most this many page fetches at once; further submissions are told to retry.
+    #[arg(long, env = "TEARSHEET_MAX_FETCHES", default_value_t = 4)]
+    pub max_fetches: usize,
+    /// Fetch pages through this HTTP proxy (environment proxy variables are ignored).
+    #[arg(long, env = "TEARSHEET_FETCH_PROXY")]
+    pub fetch_proxy: Option<url::Url>,
 }
 
 #[derive(Debug, Args)]

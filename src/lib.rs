@@ -1,6 +1,7 @@
 //! Tearsheet: a self-hosted web reader for archived articles.
 
 pub mod access;
+pub mod archiver;
 pub mod article;
 pub mod cli;
 pub mod commands;

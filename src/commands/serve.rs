@@ -6,8 +6,10 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::access::{AccessPolicy, is_valid_password_hash};
+use crate::archiver::Archiver;
 use crate::cli::{AccessArgs, ServeArgs};
 use crate::error::Error;
+use crate::ingest::fetch::FetchPolicy;
 use crate::store::Store;
 use crate::web::{Access, AppState};
 
@@ -15,10 +17,24 @@ pub async fn run(args: ServeArgs) -> Result<(), Error> {
     let store = Store::open(&args.database.database_url).await?;
     let policy = access_policy(&store, args.access, args.listen).await?;
     let access = Arc::new(Access::load(&store, policy).await?);
+    let fetching = FetchPolicy {
+        allow_private_addresses: args.allow_private_addresses,
+        proxy: args.fetch_proxy,
+        ..FetchPolicy::default()
+    };
+    if args.allow_private_addresses {
+        tracing::warn!("fetching from private and local network addresses is allowed");
+    }
+    let archiver = Archiver::new(store.clone(), fetching, args.max_fetches)
+        .map_err(|error| Error::Config(format!("page fetcher: {}", error.user_message())))?;
     let listener = TcpListener::bind(args.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");
     println!("Tearsheet is serving on http://{}", listener.local_addr()?);
-    let app = crate::app(AppState { store, access });
+    let app = crate::app(AppState {
+        store,
+        access,
+        archiver,
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -15,11 +15,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use export::ExportedArticle;
 pub use read::{
-    ArticleSummary, Cursor, DeletedArticle, FeedArticle, LISTING_QUERIES, ListPage, ListQuery,
-    Neighbours, PAGE_SIZE, SiteCount, StoredArticle,
+    ArticleSummary, Cursor, DeletedArticle, FeedArticle, KnownArticle, LISTING_QUERIES, ListPage,
+    ListQuery, Neighbours, PAGE_SIZE, SiteCount, StoredArticle,
 };
 pub use search::{MAX_SEARCH_PAGE, SearchHit, SearchPage};
-pub use write::{NewArticle, SaveOutcome, SourceKind};
+pub use write::{FetchRecord, NewArticle, SaveOutcome, SourceKind};
 
 use crate::error::Error;
 

@@ -59,6 +59,14 @@ pub struct DeletedArticle {
     pub deleted_at: String,
 }
 
+/// An article already in the archive under some URL.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KnownArticle {
+    pub id: String,
+    pub slug: String,
+    pub archived_at: String,
+}
+
 /// One row of a listing.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ArticleSummary {
@@ -220,6 +228,21 @@ impl Store {
             .bind(site)
             .fetch_all(&self.pool)
             .await?)
+    }
+
+    /// The article that a normalised URL leads to, as its own URL or as an alias.
+    pub async fn article_by_url_key(&self, url_key: &str) -> Result<Option<KnownArticle>, Error> {
+        Ok(sqlx::query_as(
+            "SELECT id, slug, archived_at FROM articles WHERE url_key = ?1
+             UNION ALL
+             SELECT a.id, a.slug, a.archived_at
+             FROM url_aliases AS u JOIN articles AS a ON a.id = u.article_id
+             WHERE u.url_key = ?1
+             LIMIT 1",
+        )
+        .bind(url_key)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// One page of the newest-first listing, optionally of one site.

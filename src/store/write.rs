@@ -38,6 +38,15 @@ pub struct NewArticle {
     pub raw: Vec<u8>,
 }
 
+/// How a fetched page was obtained, recorded beside the article.
+pub struct FetchRecord {
+    pub requested_url: String,
+    pub final_url: String,
+    pub http_status: u16,
+    pub content_type: Option<String>,
+    pub fetched_at: String,
+}
+
 /// What saving an article did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaveOutcome {
@@ -59,6 +68,43 @@ impl Store {
         }
         tx.commit().await?;
         Ok(outcomes)
+    }
+
+    /// Saves a fetched article with its fetch record and the other URL keys that lead to it
+    /// (the address submitted, when the page named another canonical URL), in one transaction.
+    pub async fn save_fetched(
+        &self,
+        article: &NewArticle,
+        fetch: &FetchRecord,
+        aliases: &[String],
+    ) -> Result<SaveOutcome, Error> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let outcome = save_one(&mut tx, article).await?;
+        sqlx::query(
+            "INSERT INTO fetches (article_id, requested_url, final_url, http_status, content_type,
+                 fetched_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(article.id.as_str())
+        .bind(&fetch.requested_url)
+        .bind(&fetch.final_url)
+        .bind(fetch.http_status)
+        .bind(&fetch.content_type)
+        .bind(&fetch.fetched_at)
+        .execute(&mut *tx)
+        .await?;
+        for alias in aliases
+            .iter()
+            .filter(|alias| Some(*alias) != article.url_key.as_ref())
+        {
+            sqlx::query("INSERT OR IGNORE INTO url_aliases (url_key, article_id) VALUES (?1, ?2)")
+                .bind(alias)
+                .bind(article.id.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(outcome)
     }
 }
 

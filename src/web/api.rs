@@ -8,6 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
+use super::submit::submit_status;
+use crate::archiver::SubmitError;
 use crate::article::{ArticleId, Slug, permalink};
 use crate::error::Error;
 use crate::ingest::RelatedLink;
@@ -126,6 +128,43 @@ pub async fn show_article(
     Ok(Json(ArticleDetail::from(article)))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct SubmitRequest {
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Submitted {
+    id: String,
+    permalink: String,
+    already_archived: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archived_at: Option<String>,
+}
+
+/// `POST /api/articles` with `{"url": ...}`: the same pipeline as the form. 201 when archived
+/// now, 200 when it already was.
+pub async fn submit_article(
+    State(state): State<AppState>,
+    Json(request): Json<SubmitRequest>,
+) -> Result<(StatusCode, Json<Submitted>), ApiError> {
+    let archived = state.archiver.archive(&request.url).await?;
+    let status = if archived.already_archived_at.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Json(Submitted {
+            id: archived.id.to_string(),
+            permalink: archived.permalink,
+            already_archived: archived.already_archived_at.is_some(),
+            archived_at: archived.already_archived_at,
+        }),
+    ))
+}
+
 /// `DELETE /api/articles/{id}`: 204, or 404 for an unknown id.
 pub async fn delete_article(
     State(state): State<AppState>,
@@ -234,6 +273,19 @@ impl From<Error> for ApiError {
                     message: "The server could not answer this request.".to_owned(),
                 }
             }
+        }
+    }
+}
+
+impl From<SubmitError> for ApiError {
+    fn from(error: SubmitError) -> Self {
+        if let SubmitError::Internal(inner) = error {
+            return inner.into();
+        }
+        Self {
+            status: submit_status(&error),
+            code: error.code(),
+            message: error.to_string(),
         }
     }
 }

@@ -8,6 +8,7 @@ mod login;
 mod manage;
 mod pages;
 mod search;
+mod submit;
 pub mod views;
 
 use std::sync::Arc;
@@ -29,6 +30,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::{Level, Span};
 
 pub use self::access::Access;
+use crate::archiver::Archiver;
 use crate::store::Store;
 
 /// What every handler can reach.
@@ -36,6 +38,7 @@ use crate::store::Store;
 pub struct AppState {
     pub store: Store,
     pub access: Arc<Access>,
+    pub archiver: Archiver,
 }
 
 /// The whole application, as the server runs it and as tests drive it.
@@ -57,13 +60,18 @@ pub fn app(state: AppState) -> Router {
         .route("/feed.atom", get(feeds::newest_feed))
         .route("/search.atom", get(feeds::search_feed))
         // JSON API
-        .route("/api/articles", get(api::list_articles))
+        .route(
+            "/api/articles",
+            get(api::list_articles).post(api::submit_article),
+        )
         .route(
             "/api/articles/{id}",
             get(api::show_article).delete(api::delete_article),
         )
         // Operations
         .route("/healthz", get(pages::health))
+        // Adding an article by URL (the bookmarklet pre-fills the form with ?url=)
+        .route("/add", get(submit::show_add_form).post(submit::submit_url))
         // Assets, named by content hash so they can be cached forever
         .route("/static/{hash}/{file}", get(assets::serve_asset))
         // Logging in and out (with a password set)

@@ -35,22 +35,35 @@ pub async fn list_articles(
     Ok(render(StatusCode::OK, &ListingPage::new(site, page)))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct ArticleParams {
+    /// Set by the add form when the submitted URL was already archived.
+    already: Option<String>,
+}
+
 pub async fn show_article(
     State(state): State<AppState>,
     Path((id, slug)): Path<(String, String)>,
+    Query(params): Query<ArticleParams>,
 ) -> Result<Response, Error> {
-    show(state, &id, Some(&slug)).await
+    show(state, &id, Some(&slug), params.already.is_some()).await
 }
 
 pub async fn show_article_without_slug(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(params): Query<ArticleParams>,
 ) -> Result<Response, Error> {
-    show(state, &id, None).await
+    show(state, &id, None, params.already.is_some()).await
 }
 
 /// Shows the article, or redirects (308) to its canonical permalink when the slug differs.
-async fn show(state: AppState, id: &str, slug: Option<&str>) -> Result<Response, Error> {
+async fn show(
+    state: AppState,
+    id: &str,
+    slug: Option<&str>,
+    already_archived: bool,
+) -> Result<Response, Error> {
     let requested = match slug {
         Some(slug) => format!("/a/{id}/{slug}"),
         None => format!("/a/{id}"),
@@ -67,12 +80,17 @@ async fn show(state: AppState, id: &str, slug: Option<&str>) -> Result<Response,
     };
     let canonical = permalink(&id, &Slug::from_stored(article.slug.clone()));
     if requested != canonical {
-        return Ok(Redirect::permanent(&canonical).into_response());
+        let target = if already_archived {
+            format!("{canonical}?already=1")
+        } else {
+            canonical
+        };
+        return Ok(Redirect::permanent(&target).into_response());
     }
     let neighbours = state.store.neighbours(&article).await?;
     Ok(render(
         StatusCode::OK,
-        &ArticlePage::new(article, neighbours),
+        &ArticlePage::new(article, neighbours, already_archived),
     ))
 }
 

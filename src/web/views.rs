@@ -115,6 +115,8 @@ pub struct ArticlePage {
     pub minutes: i64,
     pub newer: Option<NavLink>,
     pub older: Option<NavLink>,
+    /// Shown when a submission found the article already archived.
+    pub already_archived: bool,
 }
 
 pub struct NavLink {
@@ -123,7 +125,7 @@ pub struct NavLink {
 }
 
 impl ArticlePage {
-    pub fn new(article: StoredArticle, neighbours: Neighbours) -> Self {
+    pub fn new(article: StoredArticle, neighbours: Neighbours, already_archived: bool) -> Self {
         let nav = |summary: ArticleSummary| NavLink {
             href: href_of(&summary.id, summary.slug),
             title: display_title(summary.title),
@@ -149,6 +151,7 @@ impl ArticlePage {
             language: article.language,
             newer: neighbours.newer.map(nav),
             older: neighbours.older.map(nav),
+            already_archived,
         }
     }
 }
@@ -207,6 +210,33 @@ impl From<SearchHit> for SearchResultRow {
                 .into_iter()
                 .map(|(text, matched)| SnippetPart { text, matched })
                 .collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "add.html")]
+pub struct AddPage {
+    pub url: String,
+    pub error: Option<String>,
+    pub csrf: String,
+    /// A `javascript:` link that sends the page being read to this form; none when the server's
+    /// own address is not known.
+    pub bookmarklet: Option<String>,
+}
+
+impl AddPage {
+    pub fn new(url: String, error: Option<String>, csrf: String, origin: Option<String>) -> Self {
+        let bookmarklet = origin.map(|origin| {
+            format!(
+                "javascript:location.href='{origin}/add?url='+encodeURIComponent(location.href)"
+            )
+        });
+        Self {
+            url,
+            error,
+            csrf,
+            bookmarklet,
         }
     }
 }

@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use tearsheet::access::AccessPolicy;
+use tearsheet::archiver::Archiver;
+use tearsheet::ingest::fetch::FetchPolicy;
 use tearsheet::store::Store;
 use tearsheet::web::{Access, AppState};
 use tempfile::TempDir;
@@ -31,17 +35,49 @@ impl TestApp {
         Self::start_with(dir, AccessPolicy::default()).await
     }
 
-    /// A server with a given access policy (the default: loopback, no password).
+    /// A server with a given access policy (the default: loopback, no password), fetching
+    /// from loopback (the fixture sites).
     pub async fn start_with(dir: TempDir, policy: AccessPolicy) -> Self {
+        Self::start_full(dir, policy, true, 4).await
+    }
+
+    /// A server that may fetch private addresses or not, with at most `max_fetches` at once.
+    pub async fn start_fetching(
+        dir: TempDir,
+        allow_private_addresses: bool,
+        max_fetches: usize,
+    ) -> Self {
+        Self::start_full(
+            dir,
+            AccessPolicy::default(),
+            allow_private_addresses,
+            max_fetches,
+        )
+        .await
+    }
+
+    async fn start_full(
+        dir: TempDir,
+        policy: AccessPolicy,
+        allow_private_addresses: bool,
+        max_fetches: usize,
+    ) -> Self {
         let store = Store::open(&database_url(dir.path()))
             .await
             .expect("open store");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
         let access = Arc::new(Access::load(&store, policy).await.expect("access"));
+        let fetching = FetchPolicy {
+            allow_private_addresses,
+            timeout: Duration::from_secs(5),
+            ..FetchPolicy::default()
+        };
+        let archiver = Archiver::new(store.clone(), fetching, max_fetches).expect("archiver");
         let app = tearsheet::app(AppState {
             store: store.clone(),
             access,
+            archiver,
         });
         tokio::spawn(async move {
             axum::serve(

@@ -58,6 +58,9 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     guard::check_source(html)?;
     let document = Document::from(html);
     guard::check_document(&document)?;
+    // Links resolve against the page's own address, never a `<base>` the page names (which
+    // could point anywhere).
+    document.select("base").remove();
     let page = metadata::read(&document);
     let config = Config {
         // The guard has already counted; the extractor need not count again.

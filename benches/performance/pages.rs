@@ -1,0 +1,118 @@
+//! The pages under load, found the way a reader finds them: following links from the listing.
+
+use std::net::SocketAddr;
+
+use dom_query::Document;
+
+use crate::corpus::Corpus;
+use crate::http;
+use crate::words::SEARCH_WORDS;
+
+/// How many `rel=next` links to follow for the deep listing page.
+const DEEP_PAGES: usize = 20;
+
+/// What a page's figures are held to (README, "Performance").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A reading page: at least half nginx's req/s, p99 at most 10 ms.
+    Reading,
+    /// Search: p50 at most 10 ms, p99 at most 50 ms.
+    Search,
+    None,
+}
+
+/// One URL to load, and the file nginx serves its bytes from.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub label: String,
+    pub path: String,
+    pub file: &'static str,
+    pub target: Target,
+}
+
+/// Listing (first and deep), an article, one site, a two-word search and the feed.
+pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
+    let first = http::get_ok(address, "/").text();
+    let (mut deep_path, mut deep_html, mut depth) = ("/".to_owned(), first.clone(), 1);
+    while depth <= DEEP_PAGES {
+        let Some(next) = link(&deep_html, "a[rel=next]") else {
+            break;
+        };
+        deep_html = http::get_ok(address, &next).text();
+        deep_path = next;
+        depth += 1;
+    }
+    let article = link(&deep_html, "ol.articles h2 a")
+        .or_else(|| link(&first, "ol.articles h2 a"))
+        .expect("an article link on the listing");
+    let [one, two] = SEARCH_WORDS;
+    vec![
+        Page {
+            label: "listing, first page".to_owned(),
+            path: "/".to_owned(),
+            file: "listing.html",
+            target: Target::Reading,
+        },
+        Page {
+            label: format!("listing, page {depth}"),
+            path: deep_path,
+            file: "listing-deep.html",
+            target: Target::Reading,
+        },
+        Page {
+            label: "article".to_owned(),
+            path: article,
+            file: "article.html",
+            target: Target::Reading,
+        },
+        Page {
+            label: format!(
+                "one site ({} articles)",
+                crate::report::thousands(corpus.busiest_site_articles as f64)
+            ),
+            path: format!("/?site={}", corpus.busiest_site),
+            file: "site.html",
+            target: Target::Reading,
+        },
+        Page {
+            label: format!(
+                "search, 2 words ({} matches)",
+                crate::report::thousands(corpus.search_matches as f64)
+            ),
+            path: format!("/search?q={one}+{two}"),
+            file: "search.html",
+            target: Target::Search,
+        },
+        Page {
+            label: "Atom feed".to_owned(),
+            path: "/feed.atom".to_owned(),
+            file: "feed.atom",
+            target: Target::None,
+        },
+    ]
+}
+
+/// A warning when a page came back without what it is meant to show (an archive parser that
+/// stores no site or no body makes those pages cheap, and the figures flattering).
+pub fn emptiness(page: &Page, html: &[u8]) -> Option<String> {
+    let html = String::from_utf8_lossy(html);
+    let document = Document::from(html.as_ref());
+    match page.file {
+        "site.html" if document.select("ol.articles li").is_empty() => Some(format!(
+            "{} lists no articles: the import stored no site for them",
+            page.path
+        )),
+        "article.html" if document.select(".body").text().trim().len() < 200 => Some(format!(
+            "{} has (almost) no body text: the import stored no body HTML",
+            page.path
+        )),
+        _ => None,
+    }
+}
+
+/// The `href` of the first element matching `selector`.
+fn link(html: &str, selector: &str) -> Option<String> {
+    let document = Document::from(html);
+    let href = document.select(selector).attr("href");
+    href.map(|href| href.to_string())
+}

@@ -120,8 +120,10 @@ impl Archiver {
             fetched_at: page.fetched_at,
         };
         let aliases = [submitted_key, url_key(&page.final_url)];
-        self.store.save_fetched(&article, &record, &aliases).await?;
         let slug = Slug::from_title(&article.parsed.title);
+        self.store
+            .save_fetched(&article.prepare()?, &record, &aliases)
+            .await?;
         Ok(Archived {
             permalink: permalink(&id, &slug),
             id,

@@ -10,7 +10,7 @@ use super::archive_text;
 use super::decode::decode_text;
 use super::url_key::{site_of, url_key};
 use crate::article::ArticleId;
-use crate::store::{NewArticle, SourceKind};
+use crate::store::{NewArticle, PreparedArticle, SourceKind};
 
 /// Larger files are not articles; refusing them keeps a stray disk image from filling memory.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -18,7 +18,7 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// An archive file read and parsed, with what the parser had to guess.
 pub struct ArchiveFile {
     pub path: PathBuf,
-    pub article: NewArticle,
+    pub article: PreparedArticle,
     pub warnings: Vec<String>,
 }
 
@@ -75,6 +75,7 @@ pub fn read_archive_file(path: &Path) -> Result<ArchiveFile, Skipped> {
         source_name: file_name.to_owned(),
         raw,
     };
+    let article = article.prepare().map_err(|error| Skipped::new(path, error.to_string()))?;
     Ok(ArchiveFile {
         path: path.to_owned(),
         article,

@@ -19,7 +19,7 @@ pub use read::{
     ListQuery, Neighbours, PAGE_SIZE, SiteCount, StoredArticle,
 };
 pub use search::{MAX_SEARCH_PAGE, SearchHit, SearchPage};
-pub use write::{FetchRecord, NewArticle, SaveOutcome, SourceKind};
+pub use write::{FetchRecord, NewArticle, PreparedArticle, SaveOutcome, SourceKind};
 
 use crate::error::Error;
 

@@ -99,13 +99,39 @@ impl Store {
     }
 }
 
+/// The text an article contributes to the index, prepared ahead of the write.
+pub(super) struct SearchEntry {
+    title: String,
+    people: String,
+    body: String,
+    site: Option<String>,
+}
+
+impl SearchEntry {
+    pub(super) fn of(article: &NewArticle) -> Self {
+        let parsed = &article.parsed;
+        let people: Vec<&str> = parsed
+            .byline
+            .iter()
+            .chain(&parsed.credits)
+            .map(String::as_str)
+            .collect();
+        Self {
+            title: index_text(&parsed.title),
+            people: index_text(&people.join("\n")),
+            body: index_text(&parsed.body_text),
+            site: article.site.as_deref().map(index_text),
+        }
+    }
+}
+
 /// Writes the article's entry in the index (replacing the old one when the article was already
 /// there); called in the transaction that saves it.
 pub(super) async fn index_article(
     conn: &mut SqliteConnection,
     rowid: i64,
     replace: bool,
-    article: &NewArticle,
+    entry: &SearchEntry,
 ) -> Result<(), Error> {
     if replace {
         sqlx::query("DELETE FROM article_search WHERE rowid = ?1")
@@ -113,22 +139,14 @@ pub(super) async fn index_article(
             .execute(&mut *conn)
             .await?;
     }
-    let parsed = &article.parsed;
-    let people = parsed
-        .byline
-        .iter()
-        .chain(&parsed.credits)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("\n");
     sqlx::query(
         "INSERT INTO article_search (rowid, title, people, body, site) VALUES (?1, ?2, ?3, ?4, ?5)",
     )
     .bind(rowid)
-    .bind(index_text(&parsed.title))
-    .bind(index_text(&people))
-    .bind(index_text(&parsed.body_text))
-    .bind(article.site.as_deref().map(index_text))
+    .bind(&entry.title)
+    .bind(&entry.people)
+    .bind(&entry.body)
+    .bind(&entry.site)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -4,6 +4,7 @@ use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
 use super::Store;
+use super::search::{SearchEntry, index_article};
 use crate::article::{ArticleId, Slug};
 use crate::error::Error;
 use crate::ingest::ParsedArticle;
@@ -38,6 +39,26 @@ pub struct NewArticle {
     pub raw: Vec<u8>,
 }
 
+/// An article with the work that needs no database done ahead (hashing, compressing, preparing
+/// the search entry), on the caller's thread, so the write transaction only writes.
+pub struct PreparedArticle {
+    pub article: NewArticle,
+    hash: String,
+    compressed_raw: Vec<u8>,
+    search: SearchEntry,
+}
+
+impl NewArticle {
+    pub fn prepare(self) -> Result<PreparedArticle, Error> {
+        Ok(PreparedArticle {
+            hash: content_hash(&self),
+            compressed_raw: zstd::bulk::compress(&self.raw, 3)?,
+            search: SearchEntry::of(&self),
+            article: self,
+        })
+    }
+}
+
 /// How a fetched page was obtained, recorded beside the article.
 pub struct FetchRecord {
     pub requested_url: String,
@@ -60,7 +81,7 @@ const EXCERPT_CHARS: usize = 240;
 impl Store {
     /// Saves articles in one `BEGIN IMMEDIATE` transaction: new ids are inserted, changed ones
     /// updated in place (the permalink stays), identical ones left alone.
-    pub async fn save_all(&self, articles: &[NewArticle]) -> Result<Vec<SaveOutcome>, Error> {
+    pub async fn save_all(&self, articles: &[PreparedArticle]) -> Result<Vec<SaveOutcome>, Error> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut outcomes = Vec::with_capacity(articles.len());
         for article in articles {
@@ -74,12 +95,13 @@ impl Store {
     /// (the address submitted, when the page named another canonical URL), in one transaction.
     pub async fn save_fetched(
         &self,
-        article: &NewArticle,
+        prepared: &PreparedArticle,
         fetch: &FetchRecord,
         aliases: &[String],
     ) -> Result<SaveOutcome, Error> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let outcome = save_one(&mut tx, article).await?;
+        let outcome = save_one(&mut tx, prepared).await?;
+        let article = &prepared.article;
         sqlx::query(
             "INSERT INTO fetches (article_id, requested_url, final_url, http_status, content_type,
                  fetched_at)
@@ -108,8 +130,11 @@ impl Store {
     }
 }
 
-async fn save_one(conn: &mut SqliteConnection, article: &NewArticle) -> Result<SaveOutcome, Error> {
-    let hash = content_hash(article);
+async fn save_one(
+    conn: &mut SqliteConnection,
+    prepared: &PreparedArticle,
+) -> Result<SaveOutcome, Error> {
+    let (article, hash) = (&prepared.article, &prepared.hash);
     let existing: Option<String> =
         sqlx::query_scalar("SELECT content_hash FROM articles WHERE id = ?1")
             .bind(article.id.as_str())
@@ -169,11 +194,11 @@ async fn save_one(conn: &mut SqliteConnection, article: &NewArticle) -> Result<S
     .bind(&article.source_name)
     .bind(&now)
     .bind(&sort_key)
-    .bind(&hash)
+    .bind(hash)
     .fetch_one(&mut *conn)
     .await?;
-    save_raw(conn, article).await?;
-    super::search::index_article(conn, rowid, existing.is_some(), article).await?;
+    save_raw(conn, prepared).await?;
+    index_article(conn, rowid, existing.is_some(), &prepared.search).await?;
     Ok(if existing.is_some() {
         SaveOutcome::Updated
     } else {
@@ -181,8 +206,8 @@ async fn save_one(conn: &mut SqliteConnection, article: &NewArticle) -> Result<S
     })
 }
 
-async fn save_raw(conn: &mut SqliteConnection, article: &NewArticle) -> Result<(), Error> {
-    let compressed = zstd::bulk::compress(&article.raw, 3)?;
+async fn save_raw(conn: &mut SqliteConnection, prepared: &PreparedArticle) -> Result<(), Error> {
+    let article = &prepared.article;
     sqlx::query(
         "INSERT INTO raw_sources (article_id, compression, size, bytes) VALUES (?1, 'zstd', ?2, ?3)
          ON CONFLICT (article_id) DO UPDATE SET
@@ -190,7 +215,7 @@ async fn save_raw(conn: &mut SqliteConnection, article: &NewArticle) -> Result<(
     )
     .bind(article.id.as_str())
     .bind(i64::try_from(article.raw.len()).unwrap_or(i64::MAX))
-    .bind(compressed)
+    .bind(&prepared.compressed_raw)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -75,7 +75,9 @@ pub fn read_archive_file(path: &Path) -> Result<ArchiveFile, Skipped> {
         source_name: file_name.to_owned(),
         raw,
     };
-    let article = article.prepare().map_err(|error| Skipped::new(path, error.to_string()))?;
+    let article = article
+        .prepare()
+        .map_err(|error| Skipped::new(path, error.to_string()))?;
     Ok(ArchiveFile {
         path: path.to_owned(),
         article,

@@ -5,7 +5,7 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{TestApp, database_url};
+use common::{TestApp, database_url, form_and_token};
 use tearsheet::access::{AccessPolicy, hash_password};
 
 const PASSWORD: &str = "correct horse battery";
@@ -45,14 +45,7 @@ fn cookie_pair(set_cookie: &str) -> String {
 
 /// The login form's CSRF token and the visitor cookie it belongs to.
 async fn login_form(app: &TestApp) -> (String, String) {
-    let response = app.get("/login").await;
-    let visitor = cookie_pair(&set_cookie(&response, "tearsheet_visitor").expect("visitor cookie"));
-    let html = response.text().await.expect("body");
-    let token = dom_query::Document::from(html.as_str())
-        .select("input[name=csrf]")
-        .attr("value")
-        .expect("csrf field")
-        .to_string();
+    let (visitor, token, _) = form_and_token(app, "/login").await;
     (visitor, token)
 }
 

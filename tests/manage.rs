@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{FixtureArticle, TestApp};
+use common::{FixtureArticle, TestApp, form_and_token};
 
 const ID: &str = "de1e7ede1e7e0001";
 
@@ -22,22 +22,8 @@ async fn app_with_article() -> TestApp {
 
 /// The confirmation page's CSRF token and the visitor cookie it belongs to.
 async fn confirmation(app: &TestApp) -> (String, String) {
-    let response = app.get(&format!("/delete/{ID}")).await;
-    assert_eq!(response.status(), 200);
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("visitor cookie")
-        .to_owned();
-    let html = response.text().await.expect("body");
+    let (cookie, token, html) = form_and_token(app, &format!("/delete/{ID}")).await;
     assert!(html.contains("Lighthouse keepers remember"));
-    let token = dom_query::Document::from(html.as_str())
-        .select("input[name=csrf]")
-        .attr("value")
-        .expect("token")
-        .to_string();
     (cookie, token)
 }
 

@@ -6,7 +6,7 @@ mod fixture_site;
 
 use std::time::{Duration, Instant};
 
-use common::TestApp;
+use common::{TestApp, form_and_token};
 use fixture_site::{Answer, FixtureSite, LOOPBACK, response};
 
 const STORY: &str = include_str!("fixtures/pages/story.html");
@@ -49,27 +49,8 @@ async fn news_site() -> FixtureSite {
     .await
 }
 
-/// The add form's CSRF token and the visitor cookie.
-async fn add_form(app: &TestApp) -> (String, String) {
-    let response = app.get("/add").await;
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("visitor cookie")
-        .to_owned();
-    let html = response.text().await.expect("body");
-    let token = dom_query::Document::from(html.as_str())
-        .select("input[name=csrf]")
-        .attr("value")
-        .expect("csrf field")
-        .to_string();
-    (cookie, token)
-}
-
 async fn submit(app: &TestApp, url: &str) -> reqwest::Response {
-    let (cookie, token) = add_form(app).await;
+    let (cookie, token, _) = form_and_token(app, "/add").await;
     app.client
         .post(app.url("/add"))
         .header("cookie", cookie)

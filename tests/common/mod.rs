@@ -191,3 +191,26 @@ pub fn hrefs(html: &str) -> Vec<String> {
         .filter_map(|a| a.attr("href").map(|href| href.to_string()))
         .collect()
 }
+
+/// A form page's visitor cookie (`name=value`) and the CSRF token its form carries; the page
+/// must answer 200.
+pub async fn form_and_token(app: &TestApp, path: &str) -> (String, String, String) {
+    let response = app.get(path).await;
+    assert_eq!(response.status(), 200, "GET {path}");
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("tearsheet_visitor="))
+        .and_then(|v| v.split(';').next())
+        .expect("visitor cookie")
+        .to_owned();
+    let html = response.text().await.expect("body");
+    let token = dom_query::Document::from(html.as_str())
+        .select("input[name=csrf]")
+        .attr("value")
+        .expect("csrf field")
+        .to_string();
+    (cookie, token, html)
+}

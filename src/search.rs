@@ -97,6 +97,63 @@ impl SearchQuery {
         Some(expression)
     }
 
+    /// About two dozen words of `text` around the first match, matched words between
+    /// [`SNIPPET_START`] and [`SNIPPET_END`]; the opening words when nothing in it matches.
+    pub fn snippet(&self, text: &str) -> String {
+        const BEFORE: usize = 8;
+        const LENGTH: usize = 24;
+        let wanted: Vec<(String, bool)> = self
+            .terms
+            .iter()
+            .filter(|term| !term.excluded)
+            .flat_map(|term| {
+                let last = term.words.len().saturating_sub(1);
+                term.words
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, word)| (fold(word), term.prefix && i == last))
+            })
+            .collect();
+        let matches = |word: &str| {
+            let word = fold(word);
+            wanted
+                .iter()
+                .any(|(term, prefix)| word == *term || (*prefix && word.starts_with(term.as_str())))
+        };
+        let words = word_spans(text);
+        let first = words
+            .iter()
+            .position(|&(start, end)| matches(&text[start..end]))
+            .unwrap_or(0);
+        let from = first.saturating_sub(BEFORE);
+        let to = (from + LENGTH).min(words.len());
+        let Some(&(start, _)) = words.get(from) else {
+            return String::new();
+        };
+        let mut snippet = String::from(if from > 0 { "…" } else { "" });
+        let mut at = start;
+        for &(word_start, word_end) in &words[from..to] {
+            snippet.push_str(&text[at..word_start]);
+            let word = &text[word_start..word_end];
+            if matches(word) {
+                snippet.extend([
+                    SNIPPET_START.to_string(),
+                    word.to_owned(),
+                    SNIPPET_END.to_string(),
+                ]);
+            } else {
+                snippet.push_str(word);
+            }
+            at = word_end;
+        }
+        if to < words.len() {
+            snippet.push('…');
+        } else {
+            snippet.push_str(&text[at..]);
+        }
+        snippet.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     pub fn has_words(&self) -> bool {
         self.terms.iter().any(|term| !term.excluded)
     }
@@ -180,6 +237,37 @@ pub fn index_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// Byte ranges of the words of a text as the index sees them (a CJK character is a word).
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if is_cjk(c) {
+            if let Some(s) = start.take() {
+                spans.push((s, i));
+            }
+            spans.push((i, i + c.len_utf8()));
+        } else if c.is_alphanumeric() {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            spans.push((s, i));
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, text.len()));
+    }
+    spans
+}
+
+/// A word as the index compares it: lower case, diacritics removed (CJK left as it is).
+fn fold(word: &str) -> String {
+    if word.chars().any(is_cjk) {
+        word.to_owned()
+    } else {
+        deunicode::deunicode(word).to_lowercase()
+    }
 }
 
 /// Undoes [`index_text`]'s spacing in a snippet: spaces between CJK characters go.
@@ -303,6 +391,24 @@ mod tests {
         assert_eq!(
             unspace_cjk("a 在  \u{2}北\u{3}  京 and more"),
             "a 在\u{2}北\u{3}京 and more"
+        );
+    }
+
+    #[test]
+    fn snippets_mark_matches_around_the_first_one() {
+        let query = SearchQuery::parse("cafe own*");
+        let text = "One two three four five six seven eight nine ten: the Café owners met.";
+        assert_eq!(
+            query.snippet(text),
+            "…four five six seven eight nine ten: the \u{2}Café\u{3} \u{2}owners\u{3} met."
+        );
+        assert_eq!(
+            SearchQuery::parse("北京").snippet("在北京会谈"),
+            "在\u{2}北\u{3}\u{2}京\u{3}会谈"
+        );
+        assert_eq!(
+            SearchQuery::parse("absent").snippet("Short text."),
+            "Short text."
         );
     }
 

@@ -35,8 +35,8 @@ pub struct SearchPage {
 
 /// Ranked by bm25 with the title weighing most, then byline/credits and site, then the body.
 ///
-/// The page of matches is chosen first (rowids only), and snippets are made for those rows
-/// alone: making one for every match before sorting costs most of a common word's search.
+/// The page of matches is chosen first (rowids only); the body text comes back for those rows
+/// alone, and the snippet is cut from it in Rust.
 const RANKED: &str = "WITH page AS (
      SELECT article_search.rowid AS rowid, bm25(article_search, 10.0, 3.0, 1.0, 3.0) AS score
      FROM article_search JOIN articles AS a ON a.rowid = article_search.rowid
@@ -48,11 +48,8 @@ const RANKED: &str = "WITH page AS (
      LIMIT ?5 OFFSET ?6
  )
  SELECT a.id, a.slug, a.title, a.site, a.published_raw, a.published_at, a.archived_at,
-        a.word_count, snippet(article_search, 2, char(2), char(3), '…', 24) AS snippet
- FROM page
- JOIN article_search ON article_search.rowid = page.rowid
- JOIN articles AS a ON a.rowid = page.rowid
- WHERE article_search MATCH ?1
+        a.word_count, a.body_text AS snippet
+ FROM page JOIN articles AS a ON a.rowid = page.rowid
  ORDER BY page.score";
 
 /// Filters only (no words): newest first, the excerpt standing in for a snippet.
@@ -95,6 +92,11 @@ impl Store {
             .await?;
         let more = hits.len() > SEARCH_PAGE_SIZE as usize && page < MAX_SEARCH_PAGE;
         hits.truncate(SEARCH_PAGE_SIZE as usize);
+        if sql == RANKED {
+            for hit in &mut hits {
+                hit.snippet = query.snippet(&hit.snippet);
+            }
+        }
         Ok(SearchPage { hits, more })
     }
 }

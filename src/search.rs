@@ -59,8 +59,7 @@ impl SearchQuery {
         };
         match name.to_ascii_lowercase().as_str() {
             "site" => {
-                let host = value.trim_end_matches('.').to_ascii_lowercase();
-                let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
+                let host = crate::ingest::url_key::normalise_site(value);
                 let valid = !host.is_empty()
                     && host
                         .bytes()

@@ -32,9 +32,15 @@ fn is_tracking_parameter(name: &str) -> bool {
 
 /// The site an article belongs to: the host, lower case, without a leading `www.`.
 pub fn site_of(url: &Url) -> Option<String> {
-    let host = url.host_str()?.trim_end_matches('.');
-    let host = host.strip_prefix("www.").unwrap_or(host);
-    (!host.is_empty()).then(|| host.to_owned())
+    let site = normalise_site(url.host_str()?);
+    (!site.is_empty()).then_some(site)
+}
+
+/// A host as sites are named and filtered: trimmed, lower case, no trailing dot, no `www.`
+/// (`www.Example.com` and `example.com` name the same site).
+pub fn normalise_site(host: &str) -> String {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    host.strip_prefix("www.").map(str::to_owned).unwrap_or(host)
 }
 
 #[cfg(test)]

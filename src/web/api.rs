@@ -13,6 +13,7 @@ use crate::archiver::SubmitError;
 use crate::article::{ArticleId, Slug, permalink};
 use crate::error::Error;
 use crate::ingest::RelatedLink;
+use crate::ingest::url_key::normalise_site;
 use crate::search::{SearchQuery, snippet_parts};
 use crate::store::{ArticleSummary, Cursor, ListQuery, SearchHit, StoredArticle};
 
@@ -81,7 +82,7 @@ pub async fn list_articles(
     if let Some(q) = params.q.filter(|q| !q.trim().is_empty()) {
         let mut query = SearchQuery::parse(&q);
         if let Some(site) = params.site.as_deref() {
-            query.site = Some(super::pages::normalise_site(site));
+            query.site = Some(normalise_site(site));
         }
         let page = params.page.unwrap_or(1).max(1);
         let results = state.store.search(&query, page).await?;
@@ -100,7 +101,7 @@ pub async fn list_articles(
         site: params
             .site
             .as_deref()
-            .map(super::pages::normalise_site)
+            .map(normalise_site)
             .filter(|s| !s.is_empty()),
         before: params.before.as_deref().and_then(Cursor::parse),
         after: params.after.as_deref().and_then(Cursor::parse),

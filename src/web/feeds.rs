@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::views::{AtomFeed, origin, render};
 use crate::error::Error;
+use crate::ingest::url_key::normalise_site;
 use crate::search::SearchQuery;
 
 /// Entries in a feed: enough for a reader that polls daily.
@@ -32,7 +33,7 @@ pub async fn newest_feed(
     let site = params
         .site
         .as_deref()
-        .map(super::pages::normalise_site)
+        .map(normalise_site)
         .filter(|s| !s.is_empty());
     let articles = state
         .store

@@ -9,6 +9,7 @@ use super::AppState;
 use super::views::{ArticlePage, ErrorPage, ListingPage, SitesPage, render};
 use crate::article::{ArticleId, Slug, permalink};
 use crate::error::Error;
+use crate::ingest::url_key::normalise_site;
 use crate::store::{Cursor, ListQuery};
 
 #[derive(Debug, Deserialize)]
@@ -110,10 +111,4 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, &'static str)
 
 pub async fn not_found() -> ErrorPage {
     ErrorPage::for_status(StatusCode::NOT_FOUND)
-}
-
-/// `www.Example.com` and `example.com` name the same site.
-pub fn normalise_site(site: &str) -> String {
-    let site = site.trim().trim_end_matches('.').to_ascii_lowercase();
-    site.strip_prefix("www.").map(str::to_owned).unwrap_or(site)
 }

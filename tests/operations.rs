@@ -25,13 +25,16 @@ async fn a_backup_taken_during_an_import_is_consistent_and_opens() {
     };
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let backup = app.dir.path().join("backup.db");
-    let output = Command::new(env!("CARGO_BIN_EXE_tearsheet"))
-        .arg("backup")
-        .arg(&backup)
-        .arg("--database-url")
-        .arg(database_url(app.dir.path()))
-        .output()
-        .expect("run backup");
+    let run_backup = || {
+        Command::new(env!("CARGO_BIN_EXE_tearsheet"))
+            .arg("backup")
+            .arg(&backup)
+            .arg("--database-url")
+            .arg(database_url(app.dir.path()))
+            .output()
+            .expect("run backup")
+    };
+    let output = run_backup();
     assert!(
         output.status.success(),
         "{}",
@@ -58,13 +61,7 @@ async fn a_backup_taken_during_an_import_is_consistent_and_opens() {
     assert_eq!(articles % 500, 0, "whole batches only: {articles}");
     assert_eq!(indexed, articles);
 
-    let again = Command::new(env!("CARGO_BIN_EXE_tearsheet"))
-        .arg("backup")
-        .arg(&backup)
-        .arg("--database-url")
-        .arg(database_url(app.dir.path()))
-        .output()
-        .expect("run backup");
+    let again = run_backup();
     assert_eq!(
         again.status.code(),
         Some(2),

@@ -97,67 +97,87 @@ impl CsrfKey {
     }
 }
 
-/// Failed logins per client address within a sliding minute; past the limit, the client waits.
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+/// Counts what each client address did within a window (failed logins, submitted URLs); past
+/// the limit, the client waits until its window ends.
+pub struct ClientLimit {
+    max: u32,
+    window: Duration,
+    counts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
 
-impl LoginThrottle {
-    pub const WINDOW: Duration = Duration::from_secs(60);
-    pub const MAX_FAILURES: u32 = 10;
+impl ClientLimit {
     /// Addresses remembered at most; beyond that, expired entries are dropped first.
     const MAX_CLIENTS: usize = 10_000;
 
-    pub fn new() -> Self {
+    /// At most `max` per client within each `window`; a `max` of 0 never limits.
+    pub fn new(max: u32, window: Duration) -> Self {
         Self {
-            failures: Mutex::new(HashMap::new()),
+            max,
+            window,
+            counts: Mutex::new(HashMap::new()),
         }
     }
 
-    /// `Err(wait)` when this client has failed too often and must wait before trying again.
+    /// Failed logins: the 11th within a minute waits.
+    pub fn logins() -> Self {
+        Self::new(10, Duration::from_secs(60))
+    }
+
+    /// `Err(wait)` when this client has reached the limit and must wait before trying again.
     pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
-        let failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match failures.get(&client) {
-            Some((since, count))
-                if *count >= Self::MAX_FAILURES && since.elapsed() < Self::WINDOW =>
-            {
-                Err(Self::WINDOW
-                    .saturating_sub(since.elapsed())
-                    .max(Duration::from_secs(1)))
-            }
-            _ => Ok(()),
+        let counts = self.lock();
+        match counts.get(&client) {
+            Some((since, count)) => self.over(*since, *count),
+            None => Ok(()),
         }
     }
 
-    pub fn record_failure(&self, client: IpAddr) {
-        let mut failures = self
-            .failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if failures.len() >= Self::MAX_CLIENTS {
-            failures.retain(|_, (since, _)| since.elapsed() < Self::WINDOW);
+    /// Counts one more for this client.
+    pub fn record(&self, client: IpAddr) {
+        self.count(&mut self.lock(), client);
+    }
+
+    /// Checks and counts at once: `Err(wait)` (and nothing counted) when over the limit.
+    pub fn take(&self, client: IpAddr) -> Result<(), Duration> {
+        let mut counts = self.lock();
+        if let Some((since, count)) = counts.get(&client) {
+            self.over(*since, *count)?;
         }
-        let entry = failures.entry(client).or_insert((Instant::now(), 0));
-        if entry.0.elapsed() >= Self::WINDOW {
+        self.count(&mut counts, client);
+        Ok(())
+    }
+
+    pub fn clear(&self, client: IpAddr) {
+        self.lock().remove(&client);
+    }
+
+    fn over(&self, since: Instant, count: u32) -> Result<(), Duration> {
+        let elapsed = since.elapsed();
+        if self.max > 0 && count >= self.max && elapsed < self.window {
+            Err(self
+                .window
+                .saturating_sub(elapsed)
+                .max(Duration::from_secs(1)))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn count(&self, counts: &mut HashMap<IpAddr, (Instant, u32)>, client: IpAddr) {
+        if counts.len() >= Self::MAX_CLIENTS {
+            counts.retain(|_, (since, _)| since.elapsed() < self.window);
+        }
+        let entry = counts.entry(client).or_insert((Instant::now(), 0));
+        if entry.0.elapsed() >= self.window {
             *entry = (Instant::now(), 0);
         }
         entry.1 += 1;
     }
 
-    pub fn clear(&self, client: IpAddr) {
-        self.failures
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, (Instant, u32)>> {
+        self.counts
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .remove(&client);
-    }
-}
-
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -187,19 +207,44 @@ mod tests {
 
     #[test]
     fn the_eleventh_failure_within_a_minute_waits() {
-        let throttle = LoginThrottle::new();
+        let throttle = ClientLimit::logins();
         let client: IpAddr = [192, 0, 2, 1].into();
         for _ in 0..10 {
             assert!(throttle.check(client).is_ok());
-            throttle.record_failure(client);
+            throttle.record(client);
         }
         let wait = throttle.check(client).expect_err("throttled");
-        assert!(wait <= LoginThrottle::WINDOW && wait >= Duration::from_secs(1));
+        assert!(wait <= Duration::from_secs(60) && wait >= Duration::from_secs(1));
         assert!(
             throttle.check([192, 0, 2, 2].into()).is_ok(),
             "other clients unaffected"
         );
         throttle.clear(client);
         assert!(throttle.check(client).is_ok());
+    }
+
+    #[test]
+    fn taking_counts_until_the_limit_and_a_new_window_starts_afresh() {
+        let limit = ClientLimit::new(3, Duration::from_millis(200));
+        let client: IpAddr = [198, 51, 100, 7].into();
+        for _ in 0..3 {
+            assert!(limit.take(client).is_ok());
+        }
+        assert!(limit.take(client).is_err(), "the fourth within the window");
+        assert!(
+            limit.take(client).is_err(),
+            "refusals are not counted as more"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+        assert!(limit.take(client).is_ok(), "a new window");
+    }
+
+    #[test]
+    fn a_limit_of_zero_never_limits() {
+        let limit = ClientLimit::new(0, Duration::from_secs(60));
+        let client: IpAddr = [198, 51, 100, 8].into();
+        for _ in 0..100 {
+            assert!(limit.take(client).is_ok());
+        }
     }
 }

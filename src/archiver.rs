@@ -1,12 +1,14 @@
 //! Archiving a submitted URL: dedup, fetch, extract, save. The form and the API both call
 //! [`Archiver::archive`]; nothing here knows about HTTP requests to Tearsheet itself.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
 use url::Url;
 
+use crate::access::ClientLimit;
 use crate::article::{ArticleId, Slug, permalink};
 use crate::error::Error;
 use crate::ingest::extract::{ExtractError, canonical_url, decode_html, extract_article};
@@ -31,6 +33,8 @@ pub enum SubmitError {
     ExtractionFailed,
     #[error("Tearsheet is busy archiving other pages. Please try again in a moment.")]
     Busy,
+    #[error("You have added many pages in the last minute. Please try again in {} seconds.", .0.as_secs())]
+    TooFrequent(Duration),
     #[error("Something went wrong while saving the article. Please try again later.")]
     Internal(#[from] Error),
 }
@@ -52,7 +56,17 @@ impl SubmitError {
             Self::Fetch(FetchError::Client(_)) => "fetch_failed",
             Self::Extract(_) | Self::ExtractionFailed => "no_article",
             Self::Busy => "busy",
+            Self::TooFrequent(_) => "rate_limited",
             Self::Internal(_) => "internal",
+        }
+    }
+
+    /// How long a client should wait before trying again, when waiting is the answer.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Busy => Some(Duration::from_secs(10)),
+            Self::TooFrequent(wait) => Some(*wait),
+            _ => None,
         }
     }
 }
@@ -72,19 +86,41 @@ pub struct Archiver {
     store: Store,
     fetcher: Fetcher,
     fetch_slots: Arc<Semaphore>,
+    submits: Arc<ClientLimit>,
+}
+
+/// How much submitting one server takes: fetches at once, and submissions per client a minute
+/// (0: no limit).
+#[derive(Debug, Clone, Copy)]
+pub struct SubmitLimits {
+    pub fetches_at_once: usize,
+    pub per_client_per_minute: u32,
 }
 
 impl Archiver {
-    pub fn new(store: Store, policy: FetchPolicy, max_fetches: usize) -> Result<Self, FetchError> {
+    pub fn new(
+        store: Store,
+        policy: FetchPolicy,
+        limits: SubmitLimits,
+    ) -> Result<Self, FetchError> {
         Ok(Self {
             store,
             fetcher: Fetcher::new(policy)?,
-            fetch_slots: Arc::new(Semaphore::new(max_fetches.max(1))),
+            fetch_slots: Arc::new(Semaphore::new(limits.fetches_at_once.max(1))),
+            submits: Arc::new(ClientLimit::new(
+                limits.per_client_per_minute,
+                Duration::from_secs(60),
+            )),
         })
     }
 
-    #[tracing::instrument(skip_all, fields(url = %input))]
-    pub async fn archive(&self, input: &str) -> Result<Archived, SubmitError> {
+    /// Archives the page at `input` for `client`, whose submissions (every attempt, whatever
+    /// its outcome) count against their limit.
+    #[tracing::instrument(skip_all, fields(url = %input, %client))]
+    pub async fn archive(&self, client: IpAddr, input: &str) -> Result<Archived, SubmitError> {
+        self.submits
+            .take(client)
+            .map_err(SubmitError::TooFrequent)?;
         let submitted = SubmittedUrl::parse(input)?;
         let submitted_key = url_key(submitted.url());
         if let Some(known) = self.store.article_by_url_key(&submitted_key).await? {

@@ -60,6 +60,9 @@ pub struct ServeArgs {
     /// At most this many page fetches at once; further submissions are told to retry.
     #[arg(long, env = "TEARSHEET_MAX_FETCHES", default_value_t = 4)]
     pub max_fetches: usize,
+    /// Submissions (form and API) one client address may make a minute; 0 for no limit.
+    #[arg(long, env = "TEARSHEET_SUBMITS_PER_MINUTE", default_value_t = 30)]
+    pub submits_per_minute: u32,
     /// Fetch pages through this HTTP proxy (environment proxy variables are ignored).
     #[arg(long, env = "TEARSHEET_FETCH_PROXY")]
     pub fetch_proxy: Option<url::Url>,

@@ -6,8 +6,9 @@ mod fixture_site;
 
 use std::time::{Duration, Instant};
 
-use common::{TestApp, form_and_token};
+use common::{SUBMIT_LIMITS, TestApp, form_and_token};
 use fixture_site::{Answer, FixtureSite, LOOPBACK, response};
+use tearsheet::archiver::SubmitLimits;
 
 const STORY: &str = include_str!("fixtures/pages/story.html");
 const HOSTILE: &str = include_str!("fixtures/pages/hostile.html");
@@ -367,6 +368,56 @@ async fn beyond_the_fetch_limit_submissions_are_told_to_retry_and_reading_stays_
     assert_eq!(busy.status(), 429);
     assert!(busy.headers().contains_key("retry-after"));
     assert_eq!(first.await.expect("join"), 201);
+}
+
+#[tokio::test]
+async fn a_client_submitting_too_often_waits_and_reading_goes_on() {
+    let site = news_site().await;
+    let limits = SubmitLimits {
+        per_client_per_minute: 3,
+        ..SUBMIT_LIMITS
+    };
+    let app = TestApp::start_limited(tempfile::tempdir().expect("dir"), limits).await;
+    archive(&app, &site.url("/story")).await;
+    assert_eq!(submit(&app, &site.url("/missing")).await.status(), 422);
+    assert_eq!(submit(&app, &site.url("/story")).await.status(), 303);
+    let fetched = site.requests().len();
+
+    let form = submit(&app, &site.url("/news/night-ferry-strike")).await;
+    assert_eq!(form.status(), 429);
+    let wait: u64 = form.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&wait), "retry after {wait} s");
+    let page = form.text().await.expect("body");
+    assert!(page.contains("You have added many pages in the last minute"));
+    assert!(
+        page.contains("news/night-ferry-strike"),
+        "the input is kept"
+    );
+
+    let api = app
+        .client
+        .post(app.url("/api/articles"))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "url": site.url("/story") }).to_string())
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(api.status(), 429);
+    assert!(api.headers().contains_key("retry-after"));
+    let body: serde_json::Value =
+        serde_json::from_str(&api.text().await.expect("body")).expect("json");
+    assert_eq!(body["error"]["code"], "rate_limited");
+
+    assert_eq!(app.get("/").await.status(), 200, "reading is not limited");
+    assert_eq!(
+        site.requests().len(),
+        fetched,
+        "nothing fetched when refused"
+    );
 }
 
 #[tokio::test]

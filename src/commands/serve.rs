@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::access::{AccessPolicy, is_valid_password_hash};
-use crate::archiver::Archiver;
+use crate::archiver::{Archiver, SubmitLimits};
 use crate::cli::{AccessArgs, ServeArgs};
 use crate::error::Error;
 use crate::ingest::fetch::FetchPolicy;
@@ -25,7 +25,11 @@ pub async fn run(args: ServeArgs) -> Result<(), Error> {
     if args.allow_private_addresses {
         tracing::warn!("fetching from private and local network addresses is allowed");
     }
-    let archiver = Archiver::new(store.clone(), fetching, args.max_fetches)
+    let limits = SubmitLimits {
+        fetches_at_once: args.max_fetches,
+        per_client_per_minute: args.submits_per_minute,
+    };
+    let archiver = Archiver::new(store.clone(), fetching, limits)
         .map_err(|error| Error::Config(format!("page fetcher: {}", error.user_message())))?;
     let listener = TcpListener::bind(args.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");

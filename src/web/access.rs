@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 
 use super::AppState;
-use crate::access::{AccessPolicy, CsrfKey, LoginThrottle, verify_password};
+use crate::access::{AccessPolicy, ClientLimit, CsrfKey, verify_password};
 use crate::error::Error;
 
 pub const SESSION_COOKIE: &str = "tearsheet_session";
@@ -24,7 +24,7 @@ const MAX_FORM_BYTES: usize = 64 * 1024;
 pub struct Access {
     pub policy: AccessPolicy,
     pub csrf: CsrfKey,
-    pub throttle: LoginThrottle,
+    pub failed_logins: ClientLimit,
 }
 
 impl Access {
@@ -34,7 +34,7 @@ impl Access {
         Ok(Self {
             policy,
             csrf: CsrfKey::new(&secret),
-            throttle: LoginThrottle::new(),
+            failed_logins: ClientLimit::logins(),
         })
     }
 }
@@ -161,9 +161,9 @@ pub async fn check_password(
     .await
     .unwrap_or(false);
     if matches {
-        state.access.throttle.clear(client);
+        state.access.failed_logins.clear(client);
     } else {
-        state.access.throttle.record_failure(client);
+        state.access.failed_logins.record(client);
     }
     Ok(matches)
 }

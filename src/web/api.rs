@@ -1,6 +1,8 @@
 //! The JSON API under `/api/`: the same listing, search and articles as the pages, as data.
 //! Errors are JSON bodies with a stable `code`.
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -8,7 +10,9 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
+use super::access::Visitor;
 use super::submit::submit_status;
+use super::views::with_retry_after;
 use crate::archiver::SubmitError;
 use crate::article::{ArticleId, Slug, permalink};
 use crate::error::Error;
@@ -147,9 +151,10 @@ pub struct Submitted {
 /// now, 200 when it already was.
 pub async fn submit_article(
     State(state): State<AppState>,
+    visitor: Visitor,
     Json(request): Json<SubmitRequest>,
 ) -> Result<(StatusCode, Json<Submitted>), ApiError> {
-    let archived = state.archiver.archive(&request.url).await?;
+    let archived = state.archiver.archive(visitor.client, &request.url).await?;
     let status = if archived.already_archived_at.is_some() {
         StatusCode::OK
     } else {
@@ -245,6 +250,7 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    retry_after: Option<Duration>,
 }
 
 #[derive(Serialize)]
@@ -265,6 +271,7 @@ impl From<Error> for ApiError {
                 status: StatusCode::NOT_FOUND,
                 code: "not_found",
                 message: "There is no article with this id.".to_owned(),
+                retry_after: None,
             },
             other => {
                 tracing::error!(error = %other, "API request failed");
@@ -272,6 +279,7 @@ impl From<Error> for ApiError {
                     status: StatusCode::INTERNAL_SERVER_ERROR,
                     code: "internal",
                     message: "The server could not answer this request.".to_owned(),
+                    retry_after: None,
                 }
             }
         }
@@ -287,6 +295,7 @@ impl From<SubmitError> for ApiError {
             status: submit_status(&error),
             code: error.code(),
             message: error.to_string(),
+            retry_after: error.retry_after(),
         }
     }
 }
@@ -299,6 +308,6 @@ impl IntoResponse for ApiError {
                 message: &self.message,
             },
         };
-        (self.status, Json(body)).into_response()
+        with_retry_after((self.status, Json(body)).into_response(), self.retry_after)
     }
 }

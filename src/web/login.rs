@@ -4,13 +4,13 @@ use std::time::Duration;
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::AppState;
 use super::access::{SESSION_COOKIE, Visitor, check_password, cookie, session_cookie};
-use super::views::{LoginPage, LogoutPage, render};
+use super::views::{LoginPage, LogoutPage, render, with_retry_after};
 use crate::access::new_token;
 use crate::error::Error;
 
@@ -49,7 +49,7 @@ pub async fn log_in(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, Error> {
     let next = safe_next(&form.next);
-    if let Err(wait) = state.access.throttle.check(visitor.client) {
+    if let Err(wait) = state.access.failed_logins.check(visitor.client) {
         return Ok(too_many_attempts(wait, next, visitor.csrf_token));
     }
     if !check_password(&state, visitor.client, &form.password).await? {
@@ -103,10 +103,7 @@ fn too_many_attempts(wait: Duration, next: String, csrf: String) -> Response {
         error: Some("Too many attempts. Please wait a minute and try again."),
         csrf,
     };
-    let mut response = render(StatusCode::TOO_MANY_REQUESTS, &page);
-    let seconds = HeaderValue::from(wait.as_secs().max(1));
-    response.headers_mut().insert(header::RETRY_AFTER, seconds);
-    response
+    with_retry_after(render(StatusCode::TOO_MANY_REQUESTS, &page), Some(wait))
 }
 
 /// Only a path on this site: `//evil.example`, `/\evil.example` and absolute URLs become `/`.

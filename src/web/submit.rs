@@ -2,13 +2,13 @@
 
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::AppState;
 use super::access::Visitor;
-use super::views::{AddPage, origin, render};
+use super::views::{AddPage, origin, render, with_retry_after};
 use crate::archiver::SubmitError;
 
 #[derive(Debug, Deserialize)]
@@ -34,34 +34,30 @@ pub async fn submit_url(
     headers: HeaderMap,
     Form(params): Form<AddParams>,
 ) -> Response {
-    match state.archiver.archive(&params.url).await {
+    match state.archiver.archive(visitor.client, &params.url).await {
         Ok(archived) => match archived.already_archived_at {
             Some(_) => Redirect::to(&format!("{}?already=1", archived.permalink)).into_response(),
             None => Redirect::to(&archived.permalink).into_response(),
         },
         Err(error) => {
             let status = submit_status(&error);
+            let retry_after = error.retry_after();
             let page = AddPage::new(
                 params.url,
                 Some(error.to_string()),
                 visitor.csrf_token,
                 origin(&headers),
             );
-            let mut response = render(status, &page);
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("10"));
-            }
-            response
+            with_retry_after(render(status, &page), retry_after)
         }
     }
 }
 
-/// 422 for anything about the submitted page, 429 when busy, 500 for our own failures.
+/// 422 for anything about the submitted page, 429 when busy or submitting too often, 500 for
+/// our own failures.
 pub fn submit_status(error: &SubmitError) -> StatusCode {
     match error {
-        SubmitError::Busy => StatusCode::TOO_MANY_REQUESTS,
+        SubmitError::Busy | SubmitError::TooFrequent(_) => StatusCode::TOO_MANY_REQUESTS,
         SubmitError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }

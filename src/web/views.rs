@@ -1,8 +1,10 @@
 //! One view struct per page: the values a template prints, prepared so templates only loop and
 //! branch. Askama escapes every value except the article body, which is already sanitized.
 
+use std::time::Duration;
+
 use askama::Template;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::article::{ArticleId, Slug, permalink};
@@ -525,4 +527,14 @@ fn web_safe_related(link: RelatedLink) -> RelatedLink {
 
 fn url_escape(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// Adds `Retry-After` (whole seconds, at least one) when the client should wait.
+pub fn with_retry_after(mut response: Response, wait: Option<Duration>) -> Response {
+    if let Some(wait) = wait {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, wait.as_secs().max(1).into());
+    }
+    response
 }

@@ -10,12 +10,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tearsheet::access::AccessPolicy;
-use tearsheet::archiver::Archiver;
+use tearsheet::archiver::{Archiver, SubmitLimits};
 use tearsheet::ingest::fetch::FetchPolicy;
 use tearsheet::store::Store;
 use tearsheet::web::{Access, AppState};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
+
+/// The server's defaults: four fetches at once, 30 submissions a client a minute.
+pub const SUBMIT_LIMITS: SubmitLimits = SubmitLimits {
+    fetches_at_once: 4,
+    per_client_per_minute: 30,
+};
 
 /// A running server and the folder holding its database.
 pub struct TestApp {
@@ -38,7 +44,7 @@ impl TestApp {
     /// A server with a given access policy (the default: loopback, no password), fetching
     /// from loopback (the fixture sites).
     pub async fn start_with(dir: TempDir, policy: AccessPolicy) -> Self {
-        Self::start_full(dir, policy, true, 4).await
+        Self::start_full(dir, policy, true, SUBMIT_LIMITS).await
     }
 
     /// A server that may fetch private addresses or not, with at most `max_fetches` at once.
@@ -47,20 +53,29 @@ impl TestApp {
         allow_private_addresses: bool,
         max_fetches: usize,
     ) -> Self {
+        let limits = SubmitLimits {
+            fetches_at_once: max_fetches,
+            ..SUBMIT_LIMITS
+        };
         Self::start_full(
             dir,
             AccessPolicy::default(),
             allow_private_addresses,
-            max_fetches,
+            limits,
         )
         .await
+    }
+
+    /// A server fetching from loopback with the given submission limits.
+    pub async fn start_limited(dir: TempDir, limits: SubmitLimits) -> Self {
+        Self::start_full(dir, AccessPolicy::default(), true, limits).await
     }
 
     async fn start_full(
         dir: TempDir,
         policy: AccessPolicy,
         allow_private_addresses: bool,
-        max_fetches: usize,
+        limits: SubmitLimits,
     ) -> Self {
         let store = Store::open(&database_url(dir.path()))
             .await
@@ -73,7 +88,7 @@ impl TestApp {
             timeout: Duration::from_secs(5),
             ..FetchPolicy::default()
         };
-        let archiver = Archiver::new(store.clone(), fetching, max_fetches).expect("archiver");
+        let archiver = Archiver::new(store.clone(), fetching, limits).expect("archiver");
         let app = tearsheet::app(AppState {
             store: store.clone(),
             access,

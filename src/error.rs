@@ -45,19 +45,29 @@ impl Error {
 fn is_storage_unavailable(error: &sqlx::Error) -> bool {
     const BUSY: i64 = 5;
     const LOCKED: i64 = 6;
-    const READONLY: i64 = 8;
     const IOERR: i64 = 10;
     const FULL: i64 = 13;
     const CANTOPEN: i64 = 14;
     match error {
+        sqlx::Error::Database(_) => sqlite_code(error).is_some_and(|code| {
+            [BUSY, LOCKED, SQLITE_READONLY, IOERR, FULL, CANTOPEN].contains(&code)
+        }),
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        _ => false,
+    }
+}
+
+/// SQLite's "attempt to write a readonly database".
+pub(crate) const SQLITE_READONLY: i64 = 8;
+
+/// The primary SQLite result code of a database error (extended codes folded).
+pub(crate) fn sqlite_code(error: &sqlx::Error) -> Option<i64> {
+    match error {
         sqlx::Error::Database(db) => db
             .code()
             .and_then(|code| code.parse::<i64>().ok())
-            .is_some_and(|code| {
-                [BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN].contains(&(code & 0xff))
-            }),
-        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
-        _ => false,
+            .map(|code| code & 0xff),
+        _ => None,
     }
 }
 

@@ -4,7 +4,12 @@ mod common;
 
 use std::process::Command;
 
-use common::{TestApp, database_url, write_corpus};
+use std::str::FromStr;
+
+use axum::response::IntoResponse;
+use common::{TestApp, database_url, form_and_token, write_corpus};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{ConnectOptions, Connection};
 use tearsheet::store::Store;
 
 #[tokio::test]
@@ -13,6 +18,77 @@ async fn healthz_answers_ok() {
     let response = app.get("/healthz").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.expect("body"), "ok\n");
+}
+
+#[tokio::test]
+async fn a_database_that_cannot_be_written_answers_503_and_reading_goes_on() {
+    let writable = TestApp::start().await;
+    let corpus = write_corpus(writable.dir.path(), 3);
+    writable.import(&[corpus]).await;
+    let listing = writable.page("/").await;
+    let permalink = common::hrefs(&listing)
+        .into_iter()
+        .find(|href| href.starts_with("/a/"))
+        .expect("an article");
+    let id = permalink.split('/').nth(2).expect("id").to_owned();
+    let dir = tempfile::tempdir().expect("dir");
+    writable
+        .store
+        .backup(&dir.path().join("tearsheet.db"))
+        .await
+        .expect("copy");
+    // Opened once for writing, as it was before the disk turned read-only (WAL mode set).
+    let copy = Store::open(&database_url(dir.path())).await.expect("open");
+    copy.pool().close().await;
+
+    let app = TestApp::start_read_only(dir).await;
+    assert_eq!(app.get(&permalink).await.status(), 200, "reading goes on");
+    let (cookie, token, _) = form_and_token(&app, &format!("/delete/{id}")).await;
+    let delete = app
+        .client
+        .post(app.url(&format!("/delete/{id}")))
+        .header("cookie", cookie)
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(delete.status(), 503);
+    let page = delete.text().await.expect("body");
+    assert!(
+        page.contains("<title>"),
+        "the site's error page, not a bare status"
+    );
+    assert!(
+        !page.contains("readonly"),
+        "no SQLite jargon for the reader"
+    );
+    assert_eq!(app.get(&permalink).await.status(), 200, "nothing was lost");
+    let more = write_corpus(app.dir.path(), 5);
+    let import = app.import_result(&[more]).await;
+    assert!(import.is_err(), "an import into it fails with an error");
+}
+
+#[tokio::test]
+async fn a_full_disk_is_a_503_not_a_crash() {
+    let dir = tempfile::tempdir().expect("dir");
+    let options = SqliteConnectOptions::from_str(&database_url(dir.path()))
+        .expect("url")
+        .create_if_missing(true)
+        .pragma("max_page_count", "4");
+    let mut conn = SqliteConnection::connect_with(&options)
+        .await
+        .expect("connect");
+    sqlx::query("CREATE TABLE filler (text TEXT)")
+        .execute(&mut conn)
+        .await
+        .expect("create");
+    let full = sqlx::query("INSERT INTO filler VALUES (?1)")
+        .bind("x".repeat(64 * 1024))
+        .execute(&mut conn)
+        .await
+        .expect_err("the database is full");
+    let response = tearsheet::error::Error::from(full).into_response();
+    assert_eq!(response.status(), 503);
 }
 
 #[tokio::test]

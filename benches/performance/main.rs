@@ -9,6 +9,7 @@ mod nginx;
 mod pages;
 mod processes;
 mod report;
+mod search;
 mod words;
 
 use std::fs::File;
@@ -170,6 +171,14 @@ fn run(options: &Options, wrk: &Path, nginx: &Path, work: &Path) -> Measurements
         warnings.extend(pages::emptiness(page, &body));
         std::fs::write(dirs.www.join(page.file), body).expect("write a page for nginx");
     }
+    progress("timing searches one request at a time");
+    let article = &pages
+        .iter()
+        .find(|p| p.file == "article.html")
+        .expect("article")
+        .path;
+    let searches = search::measure(address, &corpus, article);
+
     let probe = format!("/{}", pages[0].file);
     let (nginx_process, nginx_address) = nginx::start(nginx, &dirs.nginx, &dirs.www, &probe);
 
@@ -221,6 +230,7 @@ fn run(options: &Options, wrk: &Path, nginx: &Path, work: &Path) -> Measurements
             peak_rss_kb,
         },
         pages: results,
+        searches,
         warnings,
     }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use crate::corpus::Corpus;
 use crate::load::{CONNECTIONS, LoadResult, THREADS};
 use crate::pages::{Page, Target};
+use crate::search::QueryLatency;
 
 /// Everything one run measured.
 pub struct Measurements {
@@ -17,6 +18,7 @@ pub struct Measurements {
     pub import: Import,
     pub server: Server,
     pub pages: Vec<PageResult>,
+    pub searches: Vec<QueryLatency>,
     /// Pages that came back emptier than a real archive would make them.
     pub warnings: Vec<String>,
 }
@@ -119,6 +121,7 @@ pub fn print(m: &Measurements) {
         print_page(result);
     }
     print_figures(m);
+    print_searches(&m.searches);
     println!();
     println!("Import said: {}", m.import.summary);
     let peaks: Vec<String> = m
@@ -182,6 +185,27 @@ fn print_page(result: &PageResult) {
         t.p99_ms / n.p99_ms,
         verdict(met),
     );
+}
+
+/// Search latency with one request at a time (the table above loads 64 at once).
+fn print_searches(searches: &[QueryLatency]) {
+    println!();
+    println!("Search, one request at a time (`GET /search?q=...`, 40 in a row after 3 warm-ups):");
+    println!();
+    println!("| query | results on page 1 | p50 ms | p99 ms | max ms | target p50 ≤ 10 ms |");
+    println!("|---|--:|--:|--:|--:|---|");
+    for search in searches {
+        println!(
+            "| {} `{}` | {} | {:.2} | {:.2} | {:.2} | {} |",
+            search.label,
+            search.query,
+            search.hits,
+            search.p50_ms,
+            search.p99_ms,
+            search.max_ms,
+            verdict(Some(search.p50_ms <= 10.0)),
+        );
+    }
 }
 
 /// The rows that have no nginx counterpart: import, size, memory, start-up.

@@ -30,6 +30,9 @@ impl Store {
 
     /// The secret that signs CSRF tokens, made on first use and kept across restarts.
     pub async fn csrf_secret(&self, fresh: &str) -> Result<String, Error> {
+        if let Some(secret) = self.setting(CSRF_SECRET).await? {
+            return Ok(secret);
+        }
         sqlx::query("INSERT OR IGNORE INTO settings (name, value) VALUES (?1, ?2)")
             .bind(CSRF_SECRET)
             .bind(fresh)

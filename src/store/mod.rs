@@ -11,6 +11,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::SqlitePool;
+use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use export::ExportedArticle;
@@ -21,7 +22,19 @@ pub use read::{
 pub use search::{MAX_SEARCH_PAGE, SearchHit, SearchPage};
 pub use write::{FetchRecord, NewArticle, PreparedArticle, SaveOutcome, SourceKind};
 
-use crate::error::Error;
+use crate::error::{Error, SQLITE_READONLY, sqlite_code};
+
+/// Whether every migration has been applied to the database already.
+async fn is_up_to_date(pool: &SqlitePool, migrator: &Migrator) -> bool {
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
+            .fetch_all(pool)
+            .await
+            .unwrap_or_default();
+    migrator
+        .iter()
+        .all(|migration| applied.contains(&migration.version))
+}
 
 /// How long a connection waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -51,7 +64,19 @@ impl Store {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        let migrator = sqlx::migrate!("./migrations");
+        match migrator.run(&pool).await {
+            Ok(()) => {}
+            // A read-only file (or disk) that is up to date is served for reading; every change
+            // is then refused with a 503.
+            Err(MigrateError::Execute(error))
+                if sqlite_code(&error) == Some(SQLITE_READONLY)
+                    && is_up_to_date(&pool, &migrator).await =>
+            {
+                tracing::warn!("the database is read-only: reading works, changes are refused");
+            }
+            Err(error) => return Err(error.into()),
+        }
         Ok(Self { pool })
     }
 

@@ -33,24 +33,46 @@ pub struct SearchPage {
     pub more: bool,
 }
 
-/// Ranked by bm25 with the title weighing most, then byline/credits and site, then the body.
+/// Ranked by bm25 with the title weighing most, then byline/credits and site, then the body,
+/// among the 1,000 most recently archived matches: as many as the [`MAX_SEARCH_PAGE`] pages
+/// offered hold. FTS5 walks its index newest rowid first and stops there, so a query matching
+/// half the archive costs no more than one matching a thousand articles.
 ///
 /// The page of matches is chosen first (rowids only); the body text comes back for those rows
-/// alone, and the snippet is cut from it in Rust.
-const RANKED: &str = "WITH page AS (
-     SELECT article_search.rowid AS rowid, bm25(article_search, 10.0, 3.0, 1.0, 3.0) AS score
+/// alone, and the snippet is cut from it in Rust. `$candidates` is one of the two below.
+macro_rules! ranked {
+    ($candidates:literal) => {
+        concat!(
+            "WITH candidates AS (",
+            $candidates,
+            "   ORDER BY article_search.rowid DESC
+                LIMIT 1000
+             ),
+             page AS (SELECT rowid, score FROM candidates ORDER BY score LIMIT ?5 OFFSET ?6)
+             SELECT a.id, a.slug, a.title, a.site, a.published_raw, a.published_at, a.archived_at,
+                    a.word_count, a.body_text AS snippet
+             FROM page JOIN articles AS a ON a.rowid = page.rowid
+             ORDER BY page.score"
+        )
+    };
+}
+
+/// Words only: the index alone chooses the candidates.
+const RANKED: &str = ranked!(
+    "SELECT article_search.rowid AS rowid, bm25(article_search, 10.0, 3.0, 1.0, 3.0) AS score
+     FROM article_search
+     WHERE article_search MATCH ?1 AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL"
+);
+
+/// Words and filters: each candidate is checked against its article.
+const RANKED_FILTERED: &str = ranked!(
+    "SELECT article_search.rowid AS rowid, bm25(article_search, 10.0, 3.0, 1.0, 3.0) AS score
      FROM article_search JOIN articles AS a ON a.rowid = article_search.rowid
      WHERE article_search MATCH ?1
        AND (?2 IS NULL OR a.site = ?2 OR a.site LIKE '%.' || ?2)
        AND (?3 IS NULL OR a.sort_key < ?3)
-       AND (?4 IS NULL OR a.sort_key >= ?4)
-     ORDER BY score
-     LIMIT ?5 OFFSET ?6
- )
- SELECT a.id, a.slug, a.title, a.site, a.published_raw, a.published_at, a.archived_at,
-        a.word_count, a.body_text AS snippet
- FROM page JOIN articles AS a ON a.rowid = page.rowid
- ORDER BY page.score";
+       AND (?4 IS NULL OR a.sort_key >= ?4)"
+);
 
 /// Filters only (no words): newest first, the excerpt standing in for a snippet.
 const FILTERED: &str =
@@ -75,14 +97,14 @@ impl Store {
                 more: false,
             });
         }
-        let sql = if expression.is_some() {
-            RANKED
-        } else {
-            FILTERED
+        let sql = match (expression.is_some(), query.has_filters()) {
+            (true, false) => RANKED,
+            (true, true) => RANKED_FILTERED,
+            (false, _) => FILTERED,
         };
         let page = page.clamp(1, MAX_SEARCH_PAGE);
         let mut hits: Vec<SearchHit> = sqlx::query_as(sql)
-            .bind(expression)
+            .bind(&expression)
             .bind(&query.site)
             .bind(&query.before)
             .bind(&query.after)
@@ -92,7 +114,7 @@ impl Store {
             .await?;
         let more = hits.len() > SEARCH_PAGE_SIZE as usize && page < MAX_SEARCH_PAGE;
         hits.truncate(SEARCH_PAGE_SIZE as usize);
-        if sql == RANKED {
+        if expression.is_some() {
             for hit in &mut hits {
                 hit.snippet = query.snippet(&hit.snippet);
             }

@@ -44,7 +44,8 @@ impl TestApp {
     /// A server with a given access policy (the default: loopback, no password), fetching
     /// from loopback (the fixture sites).
     pub async fn start_with(dir: TempDir, policy: AccessPolicy) -> Self {
-        Self::start_full(dir, policy, true, SUBMIT_LIMITS).await
+        let url = database_url(dir.path());
+        Self::start_full(dir, &url, policy, true, SUBMIT_LIMITS).await
     }
 
     /// A server that may fetch private addresses or not, with at most `max_fetches` at once.
@@ -57,8 +58,10 @@ impl TestApp {
             fetches_at_once: max_fetches,
             ..SUBMIT_LIMITS
         };
+        let url = database_url(dir.path());
         Self::start_full(
             dir,
+            &url,
             AccessPolicy::default(),
             allow_private_addresses,
             limits,
@@ -68,18 +71,24 @@ impl TestApp {
 
     /// A server fetching from loopback with the given submission limits.
     pub async fn start_limited(dir: TempDir, limits: SubmitLimits) -> Self {
-        Self::start_full(dir, AccessPolicy::default(), true, limits).await
+        let url = database_url(dir.path());
+        Self::start_full(dir, &url, AccessPolicy::default(), true, limits).await
+    }
+
+    /// A server on the database in `dir` opened read-only, as on a read-only disk.
+    pub async fn start_read_only(dir: TempDir) -> Self {
+        let url = format!("{}?mode=ro", database_url(dir.path()));
+        Self::start_full(dir, &url, AccessPolicy::default(), true, SUBMIT_LIMITS).await
     }
 
     async fn start_full(
         dir: TempDir,
+        database_url: &str,
         policy: AccessPolicy,
         allow_private_addresses: bool,
         limits: SubmitLimits,
     ) -> Self {
-        let store = Store::open(&database_url(dir.path()))
-            .await
-            .expect("open store");
+        let store = Store::open(database_url).await.expect("open store");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
         let access = Arc::new(Access::load(&store, policy).await.expect("access"));
@@ -136,9 +145,14 @@ impl TestApp {
     }
 
     pub async fn import(&self, paths: &[PathBuf]) -> tearsheet::commands::ImportSummary {
-        tearsheet::commands::import_paths(&self.store, paths)
-            .await
-            .expect("import")
+        self.import_result(paths).await.expect("import")
+    }
+
+    pub async fn import_result(
+        &self,
+        paths: &[PathBuf],
+    ) -> Result<tearsheet::commands::ImportSummary, tearsheet::error::Error> {
+        tearsheet::commands::import_paths(&self.store, paths).await
     }
 }
 

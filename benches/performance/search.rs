@@ -1,0 +1,101 @@
+//! Search latency one request at a time: what a person waits for after pressing Enter, for the
+//! shapes of query the search box takes (README, "Search").
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use dom_query::Document;
+
+use crate::corpus::Corpus;
+use crate::http;
+use crate::words::SEARCH_WORDS;
+
+/// Requests per query after the warm-up ones; enough for a stable median and a rough p99.
+const REQUESTS: usize = 40;
+const WARM_UP: usize = 3;
+
+/// One query's latencies.
+pub struct QueryLatency {
+    pub label: &'static str,
+    pub query: String,
+    /// Results on the first page (a query that finds nothing is cheap and would flatter).
+    pub hits: usize,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+/// Every query shape, each `GET /search?q=...` sent [`REQUESTS`] times in a row; `article` is
+/// the path of an article whose title gives a rarer word.
+pub fn measure(address: SocketAddr, corpus: &Corpus, article: &str) -> Vec<QueryLatency> {
+    let title_word = title_word(&http::get_ok(address, article).text());
+    let [one, two] = SEARCH_WORDS;
+    let queries = [
+        ("two common words", format!("{one} {two}")),
+        (
+            "one word, one site",
+            format!("{one} site:{}", corpus.busiest_site),
+        ),
+        ("a word from a title", title_word),
+        ("a prefix", format!("{}*", &two[..4])),
+        ("a phrase", format!("\"{one} {two}\"")),
+        ("a word, another excluded", format!("{one} -{two}")),
+        ("a word before a date", format!("{two} before:2010-01-01")),
+    ];
+    queries
+        .into_iter()
+        .map(|(label, query)| {
+            let path = format!("/search?q={}", encode(&query));
+            let hits = http::get_ok(address, &path)
+                .text()
+                .matches("<article")
+                .count();
+            for _ in 0..WARM_UP {
+                http::get_ok(address, &path);
+            }
+            let mut times: Vec<Duration> = (0..REQUESTS)
+                .map(|_| {
+                    let started = Instant::now();
+                    http::get_ok(address, &path);
+                    started.elapsed()
+                })
+                .collect();
+            times.sort();
+            let ms = |at: f64| {
+                let index = ((times.len() - 1) as f64 * at).round() as usize;
+                times[index].as_secs_f64() * 1_000.0
+            };
+            QueryLatency {
+                label,
+                query,
+                hits,
+                p50_ms: ms(0.5),
+                p99_ms: ms(0.99),
+                max_ms: ms(1.0),
+            }
+        })
+        .collect()
+}
+
+/// Percent-encodes a query for the URL (letters, digits and `-._~` stay).
+fn encode(query: &str) -> String {
+    query
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The longest word of the page's `<h1>`.
+fn title_word(html: &str) -> String {
+    let title = Document::from(html).select("h1").text();
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .max_by_key(|word| word.chars().count())
+        .unwrap_or_default()
+        .to_lowercase()
+}

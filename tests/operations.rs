@@ -9,7 +9,7 @@ use std::str::FromStr;
 use axum::response::IntoResponse;
 use common::{TestApp, database_url, form_and_token, write_corpus};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-use sqlx::{ConnectOptions, Connection};
+use sqlx::Connection;
 use tearsheet::store::Store;
 
 #[tokio::test]

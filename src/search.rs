@@ -90,6 +90,16 @@ impl SearchQuery {
             return None;
         }
         let mut expression = wanted.join(" AND ");
+        // The site's words narrow the matches inside the index; the store still checks the
+        // site itself, since the words also match `big-city-news.example` for `city-news.example`.
+        if let Some(site) = &self.site {
+            let site = Term {
+                words: words_of(site),
+                prefix: false,
+                excluded: false,
+            };
+            expression = format!("{expression} AND site : {}", site.fts());
+        }
         for term in self.terms.iter().filter(|t| t.excluded) {
             expression = format!("({expression}) NOT {}", term.fts());
         }
@@ -345,6 +355,10 @@ mod tests {
             Some(r#"("ferries") NOT "storm""#)
         );
         assert_eq!(fts("-storm"), None);
+        assert_eq!(
+            fts("ferries site:www.Harbour-News.example -storm").as_deref(),
+            Some(r#"("ferries" AND site : "harbour news example") NOT "storm""#)
+        );
     }
 
     #[test]
@@ -374,7 +388,10 @@ mod tests {
         assert_eq!(query.site.as_deref(), Some("alpha.example"));
         assert_eq!(query.before.as_deref(), Some("2026-05-01"));
         assert_eq!(query.after.as_deref(), Some("2026-04-02"));
-        assert_eq!(query.match_expression().as_deref(), Some(r#""ferries""#));
+        assert_eq!(
+            query.match_expression().as_deref(),
+            Some(r#""ferries" AND site : "alpha example""#)
+        );
         let malformed = SearchQuery::parse("before:yesterday");
         assert_eq!(malformed.before, None);
         assert_eq!(

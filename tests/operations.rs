@@ -8,8 +8,8 @@ use std::str::FromStr;
 
 use axum::response::IntoResponse;
 use common::{TestApp, database_url, form_and_token, write_corpus};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::Connection;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use tearsheet::store::Store;
 
 #[tokio::test]

@@ -59,6 +59,13 @@ async fn app_with_articles() -> TestApp {
             "https://beta.example/ferry",
             "Ferries leave the harbour earlier from June. The storm season timetable is cancelled.",
         ),
+        (
+            "00000000000000a6",
+            "Market stalls return",
+            "May 12, 2026",
+            "https://big-alpha.example/market",
+            "Stall owners welcomed the return of the Saturday market.",
+        ),
     ];
     let paths: Vec<_> = articles
         .iter()
@@ -114,7 +121,15 @@ async fn site_and_date_filters() {
         ["Café owners meet the mayor", "Tram line opens"],
         "subdomains included"
     );
-    assert_eq!(search(&app, "owners site:www.alpha.example").await.len(), 2);
+    assert_eq!(
+        search(&app, "owners site:www.alpha.example").await.len(),
+        2,
+        "big-alpha.example is another site"
+    );
+    assert_eq!(
+        search(&app, "owners site:big-alpha.example").await,
+        ["Market stalls return"]
+    );
     assert_eq!(
         search(&app, "harbour before:2026-05-01").await,
         ["Storm closes harbour"]

@@ -1,5 +1,7 @@
 //! Read queries: one article, the newest-first listing with keyset cursors, and neighbours.
 
+use sqlx::AssertSqlSafe;
+
 use super::Store;
 use crate::article::ArticleId;
 use crate::error::Error;
@@ -153,32 +155,33 @@ const TOP: (&str, &str) = ("~", "");
 const ALL_OLDER: &str =
     "SELECT id, slug, title, site, published_raw, published_at, archived_at, excerpt,
         word_count, sort_key
- FROM articles WHERE (sort_key, id) < (?1, ?2) ORDER BY sort_key DESC, id DESC LIMIT ?3";
+ FROM articles WHERE (sort_key, id) < (?1, ?2) ORDER BY sort_key DESC, id DESC";
 const ALL_NEWER: &str =
     "SELECT id, slug, title, site, published_raw, published_at, archived_at, excerpt,
         word_count, sort_key
- FROM articles WHERE (sort_key, id) > (?1, ?2) ORDER BY sort_key ASC, id ASC LIMIT ?3";
+ FROM articles WHERE (sort_key, id) > (?1, ?2) ORDER BY sort_key ASC, id ASC";
 const SITE_OLDER: &str =
     "SELECT id, slug, title, site, published_raw, published_at, archived_at, excerpt,
         word_count, sort_key
- FROM articles WHERE site = ?4 AND (sort_key, id) < (?1, ?2)
- ORDER BY sort_key DESC, id DESC LIMIT ?3";
+ FROM articles WHERE site = ?3 AND (sort_key, id) < (?1, ?2)
+ ORDER BY sort_key DESC, id DESC";
 const SITE_NEWER: &str =
     "SELECT id, slug, title, site, published_raw, published_at, archived_at, excerpt,
         word_count, sort_key
- FROM articles WHERE site = ?4 AND (sort_key, id) > (?1, ?2)
- ORDER BY sort_key ASC, id ASC LIMIT ?3";
+ FROM articles WHERE site = ?3 AND (sort_key, id) > (?1, ?2)
+ ORDER BY sort_key ASC, id ASC";
 
 const FEED_ALL: &str =
     "SELECT id, slug, title, byline, site, published_at, archived_at, updated_at, excerpt,
         body_html
- FROM articles WHERE ?2 IS NULL ORDER BY sort_key DESC, id DESC LIMIT ?1";
+ FROM articles WHERE ?1 IS NULL ORDER BY sort_key DESC, id DESC";
 const FEED_SITE: &str =
     "SELECT id, slug, title, byline, site, published_at, archived_at, updated_at, excerpt,
         body_html
- FROM articles WHERE site = ?2 ORDER BY sort_key DESC, id DESC LIMIT ?1";
+ FROM articles WHERE site = ?1 ORDER BY sort_key DESC, id DESC";
 
-/// The listing queries, for `EXPLAIN QUERY PLAN` checks in tests.
+/// The listing queries, for `EXPLAIN QUERY PLAN` checks in tests. Each query's `LIMIT` is
+/// appended as a number, see [`with_limit`].
 pub const LISTING_QUERIES: [&str; 4] = [ALL_OLDER, ALL_NEWER, SITE_OLDER, SITE_NEWER];
 
 impl Store {
@@ -223,8 +226,7 @@ impl Store {
             None => FEED_ALL,
             Some(_) => FEED_SITE,
         };
-        Ok(sqlx::query_as(sql)
-            .bind(limit)
+        Ok(sqlx::query_as(with_limit(sql, limit))
             .bind(site)
             .fetch_all(&self.pool)
             .await?)
@@ -301,12 +303,18 @@ impl Store {
             (false, true) => SITE_OLDER,
             (true, true) => SITE_NEWER,
         };
-        Ok(sqlx::query_as(sql)
+        Ok(sqlx::query_as(with_limit(sql, limit))
             .bind(sort_key)
             .bind(id)
-            .bind(limit)
             .bind(site)
             .fetch_all(&self.pool)
             .await?)
     }
+}
+
+/// `sql` with `LIMIT n` written in. A bound `LIMIT ?` makes SQLite prepare the statement again
+/// on every run (the planner takes the limit's value into account); a number keeps one cached
+/// statement per limit, and the few limits used are all constants.
+pub(super) fn with_limit(sql: &str, limit: i64) -> AssertSqlSafe<String> {
+    AssertSqlSafe(format!("{sql} LIMIT {limit}"))
 }

@@ -299,3 +299,48 @@ async fn the_stylesheet_is_embedded_and_cached_forever() {
         404
     );
 }
+
+#[tokio::test]
+async fn a_revisit_of_an_unchanged_page_costs_a_304() {
+    let app = TestApp::start().await;
+    let path = sample_article().write(app.dir.path(), 1);
+    app.import(std::slice::from_ref(&path)).await;
+    let permalink = format!("/a/{SAMPLE_ID}/harbour-ferries-return-to-the-old-quay");
+    let revisit = |etag: String| {
+        app.client
+            .get(app.url(&permalink))
+            .header("if-none-match", etag)
+            .send()
+    };
+
+    let first = app.get(&permalink).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let etag = first.headers()["etag"].to_str().expect("ascii").to_owned();
+    assert!(etag.starts_with("W/\""), "{etag}");
+
+    let again = revisit(etag.clone()).await.expect("get");
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"].to_str().expect("ascii"), etag);
+    assert!(again.bytes().await.expect("body").is_empty());
+    let other = revisit("W/\"0000\", \"1111\"".to_owned())
+        .await
+        .expect("get");
+    assert_eq!(other.status(), 200, "another page's tag");
+
+    let edited = std::fs::read_to_string(&path)
+        .expect("read")
+        .replace("Residents lined the pier", "Crowds lined the pier");
+    std::fs::write(&path, edited).expect("write");
+    app.import(&[path]).await;
+    let changed = revisit(etag.clone()).await.expect("get");
+    assert_eq!(changed.status(), 200, "the article changed");
+    assert_ne!(changed.headers()["etag"].to_str().expect("ascii"), etag);
+    assert!(
+        changed
+            .text()
+            .await
+            .expect("body")
+            .contains("Crowds lined the pier")
+    );
+}

@@ -3,6 +3,7 @@
 mod access;
 mod api;
 mod assets;
+mod caching;
 mod feeds;
 mod login;
 mod manage;
@@ -83,6 +84,7 @@ pub fn app(state: AppState) -> Router {
             access::guard,
         ))
         .with_state(state)
+        .layer(axum::middleware::from_fn(caching::revalidate))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

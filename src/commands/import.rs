@@ -25,7 +25,7 @@ pub struct ImportSummary {
 }
 
 pub async fn run(args: ImportArgs) -> Result<ExitCode, Error> {
-    let store = Store::open(&args.database.database_url).await?;
+    let store = Store::open_for_import(&args.database.database_url).await?;
     let started = Instant::now();
     let summary = import_paths(&store, &args.paths).await?;
     let seconds = started.elapsed().as_secs_f64();

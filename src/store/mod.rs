@@ -64,8 +64,19 @@ pub struct Store {
 impl Store {
     /// Opens (creating if missing) the database at a sqlx SQLite URL such as
     /// `sqlite:tearsheet.db`, sets WAL, foreign keys and the busy timeout on every connection, and
-    /// applies pending migrations.
+    /// applies pending migrations. Each pooled connection keeps up to 4 MiB of pages: readers
+    /// need little, and eight busy connections stay within the server's memory budget.
     pub async fn open(database_url: &str) -> Result<Self, Error> {
+        Self::open_with_cache(database_url, 4).await
+    }
+
+    /// [`Store::open`] for a bulk import: 16 MiB of pages per connection, so a batch of articles
+    /// and its search index fit without spilling to the file mid-transaction.
+    pub async fn open_for_import(database_url: &str) -> Result<Self, Error> {
+        Self::open_with_cache(database_url, 16).await
+    }
+
+    async fn open_with_cache(database_url: &str, cache_mib: u32) -> Result<Self, Error> {
         stop_counting_allocations();
         let options = SqliteConnectOptions::from_str(database_url)
             .map_err(|error| Error::Config(format!("DATABASE_URL {database_url:?}: {error}")))?
@@ -74,9 +85,8 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT)
-            // 16 MiB of page cache per connection (the default is 2 MiB): a batch of imported
-            // articles and its search index fit without spilling to the file mid-transaction.
-            .pragma("cache_size", "-16384");
+            // A negative cache size is in KiB.
+            .pragma("cache_size", format!("-{}", cache_mib * 1024));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)

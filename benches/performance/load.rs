@@ -18,12 +18,21 @@ pub struct LoadResult {
     pub errors: u64,
 }
 
-/// Runs a short warm-up, then the measured run, against one URL.
-pub fn run(wrk: &Path, url: &str, warm_up: Duration, duration: Duration) -> LoadResult {
+/// Runs a short warm-up, then the measured run, against one URL; `measured` is called right
+/// before and right after the measured run (to read the server's CPU time around it).
+pub fn run(
+    wrk: &Path,
+    url: &str,
+    warm_up: Duration,
+    duration: Duration,
+    mut measured: impl FnMut(),
+) -> LoadResult {
     if !warm_up.is_zero() {
         wrk_output(wrk, url, warm_up);
     }
+    measured();
     let output = wrk_output(wrk, url, duration);
+    measured();
     parse(&output).unwrap_or_else(|| panic!("cannot read wrk's summary for {url}:\n{output}"))
 }
 

@@ -188,12 +188,21 @@ fn run(options: &Options, wrk: &Path, nginx: &Path, work: &Path) -> Measurements
         server_process.wait_until_idle(IDLE_WAIT);
         // Tearsheet and nginx back to back per page, so that load from other work on the
         // machine hits both sides of each ratio alike.
+        let mut ticks = Vec::new();
         let tearsheet = load::run(
             wrk,
             &format!("http://{address}{}", page.path),
             options.warm_up,
             options.duration,
+            || ticks.extend(server_process.cpu_ticks()),
         );
+        // CPU time is far less sensitive than req/s to whatever else the machine is doing.
+        let cpu_ms_per_request = match ticks[..] {
+            [before, after] if tearsheet.requests > 0 => {
+                (after - before) as f64 * 10.0 / tearsheet.requests as f64
+            }
+            _ => f64::NAN,
+        };
         let rss_after_kb = server_process.memory_kb("VmHWM").unwrap_or(0);
         // wrk's connections are closed, but the requests it abandoned may still be running.
         let busy_after = server_process.wait_until_idle(IDLE_WAIT);
@@ -202,12 +211,14 @@ fn run(options: &Options, wrk: &Path, nginx: &Path, work: &Path) -> Measurements
             &format!("http://{nginx_address}/{}", page.file),
             options.warm_up,
             options.duration,
+            || {},
         );
         results.push(PageResult {
             page,
             bytes,
             rss_after_kb,
             busy_after,
+            cpu_ms_per_request,
             tearsheet,
             nginx: baseline,
         });

@@ -41,8 +41,8 @@ impl ChildProcess {
         })
     }
 
-    /// CPU time used so far (user + system), in clock ticks.
-    fn cpu_ticks(&self) -> Option<u64> {
+    /// CPU time used so far (user + system), in clock ticks (1/100 s on Linux).
+    pub fn cpu_ticks(&self) -> Option<u64> {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).ok()?;
         // The command name (field 2) may hold spaces; the fields after its ')' are plain.
         let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();

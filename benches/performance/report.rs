@@ -47,6 +47,8 @@ pub struct PageResult {
     pub rss_after_kb: u64,
     /// How long the server kept working after wrk stopped (abandoned requests).
     pub busy_after: Duration,
+    /// The server's user + system CPU time over the measured run, per request answered.
+    pub cpu_ms_per_request: f64,
     pub tearsheet: LoadResult,
     pub nginx: LoadResult,
 }
@@ -113,10 +115,10 @@ pub fn print(m: &Measurements) {
     );
     println!();
     println!(
-        "| measure | Tearsheet | p50 ms | p99 ms | nginx | nginx p50 ms | nginx p99 ms | \
-         × nginx req/s | × nginx p50 | × nginx p99 | target | met |"
+        "| measure | Tearsheet | p50 ms | p99 ms | CPU ms/req | nginx | nginx p50 ms | \
+         nginx p99 ms | × nginx req/s | × nginx p50 | × nginx p99 | target | met |"
     );
-    println!("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|");
+    println!("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|");
     for result in &m.pages {
         print_page(result);
     }
@@ -172,13 +174,14 @@ fn print_page(result: &PageResult) {
         Target::None => ("", None),
     };
     println!(
-        "| {} `{}` ({:.1} kB) | {} req/s | {:.2} | {:.2} | {} req/s | {:.2} | {:.2} | {:.2}× | {:.1}× | {:.1}× | {target} | {} |",
+        "| {} `{}` ({:.1} kB) | {} req/s | {:.2} | {:.2} | {:.2} | {} req/s | {:.2} | {:.2} | {:.2}× | {:.1}× | {:.1}× | {target} | {} |",
         result.page.label,
         shorten(&result.page.path, 40),
         result.bytes as f64 / 1_000.0,
         thousands(t.requests_per_second),
         t.p50_ms,
         t.p99_ms,
+        result.cpu_ms_per_request,
         thousands(n.requests_per_second),
         n.p50_ms,
         n.p99_ms,
@@ -271,7 +274,7 @@ fn print_figures(m: &Measurements) {
     ];
     for (measure, value, target, met) in rows {
         println!(
-            "| {measure} | {value} | | | | | | | | | {target} | {} |",
+            "| {measure} | {value} | | | | | | | | | | {target} | {} |",
             verdict(met)
         );
     }

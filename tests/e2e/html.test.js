@@ -17,7 +17,8 @@ describe('valid HTML', { timeout: SETUP_TIMEOUT }, () => {
     try {
       for (const type of await pageTypes(stack)) {
         const response = await type.open(page);
-        assert.match(response.headers()['content-type'], /^text\/html; charset=utf-8$/i, type.name);
+        assert.match(response.headers()['content-type'], /^text\/html; charset=utf-8$/i,
+          `${type.name} is served as HTML`);
         documents[type.name] = await response.body();
       }
     } finally {

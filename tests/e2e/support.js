@@ -57,16 +57,20 @@ function cleanEnv() {
   return env;
 }
 
-/** Builds the binary with cargo (any CARGO_TARGET_DIR) and returns its path;
- *  TEARSHEET_BIN skips the build. */
+/**
+ * Builds the binary with cargo (any CARGO_TARGET_DIR) and returns its path; TEARSHEET_BIN skips
+ * the build. `cargo test --no-run` rather than `cargo build`: it is the binary `cargo test` has
+ * just built (the same dependency features), so after `cargo test` nothing is compiled again.
+ */
 export async function buildTearsheet() {
   if (process.env.TEARSHEET_BIN) return process.env.TEARSHEET_BIN;
   const { stdout } = await run(
-    'cargo', ['build', '--locked', '--bin', 'tearsheet', '--message-format=json'], { cwd: REPO },
+    'cargo', ['test', '--locked', '--no-run', '--message-format=json'], { cwd: REPO },
   );
   const executable = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line))
     .find((message) => message.reason === 'compiler-artifact' && message.target?.name === 'tearsheet'
-      && message.executable)?.executable;
+      && message.target.kind.includes('bin') && !message.profile.test && message.executable)
+    ?.executable;
   if (!executable) throw new Error('cargo build did not report the tearsheet executable');
   return executable;
 }

@@ -25,6 +25,7 @@ export const KNOWN = {
   newestTitle: 'Kelp Farmers of Carrow Bay Bring In a Record Harvest',
   articleId: 'e2e2000000000003',
   articleTitle: "A Lighthouse Keeper's Logbooks Go on Display",
+  articleAuthor: 'Sorcha Delaney',
   relatedTitle: "Harbor Authority and Rail Union Agree 'Night Freight' Plan in Port Ellis",
   cyrillicTitle: 'Мэрия Заречья открыла новый мост через Оку',
   site: 'valley-courier.example',

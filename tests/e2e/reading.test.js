@@ -59,6 +59,8 @@ describe('reading', { timeout: SETUP_TIMEOUT }, () => {
       await clickAndWait(page, link, (url) => PERMALINK.test(url.pathname));
       const permalink = page.url();
       assert.equal(await page.locator('h1').textContent(), KNOWN.articleTitle);
+      assert.equal(await page.locator('.reading header').getByText(KNOWN.articleAuthor).count(), 1,
+        'the byline is shown once');
       const canonical = await page.locator('link[rel="canonical"]').getAttribute('href');
       assert.equal(new URL(canonical, permalink).href, permalink, 'rel=canonical names the address bar');
 

@@ -159,6 +159,8 @@ export async function startStack() {
     stack.server = server;
     stack.base = server.base;
     stack.site = await startFixtureSite();
+    // Playwright gives each launch a fresh temp --user-data-dir (and removes it on close); it
+    // refuses one passed in `args`.
     stack.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   } catch (error) {
     await closeStack(stack);

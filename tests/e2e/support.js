@@ -325,6 +325,8 @@ export async function pageTypes(stack) {
     { name: 'search', open: get(`/search?q=${encodeURIComponent(KNOWN.searchWords)}`) },
     { name: 'search-empty', open: get('/search') },
     { name: 'search-no-match', open: get('/search?q=xylophonic') },
+    { name: 'login', open: get('/login') },
+    { name: 'logout', open: get('/logout') },
     { name: 'not-found', open: get('/no/such/page', 404) },
   ];
 }

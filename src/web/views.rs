@@ -133,6 +133,8 @@ impl ArticlePage {
             title: display_title(summary.title),
         };
         let related: Vec<RelatedLink> = serde_json::from_str(&article.related).unwrap_or_default();
+        let credits = serde_json::from_str(&article.credits).unwrap_or_default();
+        let credits = credits_without_byline(credits, article.byline.as_deref());
         Self {
             delete_href: format!("/delete/{}", article.id),
             canonical: href_of(&article.id, article.slug),
@@ -144,7 +146,7 @@ impl ArticlePage {
             archived: date_view(None, None, &article.archived_at),
             site: article.site.map(site_link),
             byline: article.byline,
-            credits: serde_json::from_str(&article.credits).unwrap_or_default(),
+            credits,
             body_html: article.body_html,
             related: related.into_iter().map(web_safe_related).collect(),
             original_url: article.original_url.filter(|url| is_web_url(url)),
@@ -508,6 +510,27 @@ fn date_view(raw: Option<String>, parsed: Option<String>, archived_at: &str) -> 
             text: archived_at.get(..10).unwrap_or(archived_at).to_owned(),
         },
     }
+}
+
+/// The parser keeps the printed "By Jane Doe" line among the credits and the name as the byline;
+/// the page shows the byline once, so that credit line is left out.
+fn credits_without_byline(credits: Vec<String>, byline: Option<&str>) -> Vec<String> {
+    let Some(name) = byline else {
+        return credits;
+    };
+    credits
+        .into_iter()
+        .filter(|credit| {
+            let line = credit.trim();
+            let names_the_byline = line
+                .get(..2)
+                .is_some_and(|by| by.eq_ignore_ascii_case("by"))
+                && line
+                    .get(2..)
+                    .is_some_and(|rest| rest.trim_start_matches(':').trim() == name);
+            !names_the_byline
+        })
+        .collect()
 }
 
 fn reading_minutes(words: i64) -> i64 {

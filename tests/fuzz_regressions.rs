@@ -12,8 +12,11 @@ mod url_properties;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
+/// A target's checks: they panic on an input that breaks a property.
+type Check = fn(&[u8]);
+
 /// Each target's checks, and the fixture folders that seed it.
-const TARGETS: [(&str, fn(&[u8]), &[&str]); 3] = [
+const TARGETS: [(&str, Check, &[&str]); 3] = [
     ("archive_text", archive_text::check, &["archive"]),
     ("url", url_properties::check, &[]),
     ("extract", extract::check, &["extract", "pages"]),
@@ -21,7 +24,7 @@ const TARGETS: [(&str, fn(&[u8]), &[&str]); 3] = [
 
 /// Runs `check` on every file in `folder` (if it exists), naming the file that fails, and
 /// returns how many there were.
-fn check_files(folder: &Path, target: &str, check: fn(&[u8])) -> usize {
+fn check_files(folder: &Path, target: &str, check: Check) -> usize {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return 0;
     };

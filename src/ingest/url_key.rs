@@ -37,10 +37,19 @@ pub fn site_of(url: &Url) -> Option<String> {
 }
 
 /// A host as sites are named and filtered: trimmed, lower case, no trailing dot, no `www.`
-/// (`www.Example.com` and `example.com` name the same site).
+/// (`www.Example.com` and `example.com` name the same site). Repeated until nothing changes, so
+/// that a site name normalised again stays the same (`www.www.example.com` lost one `www.` per
+/// pass, and its listing filtered for another site).
 pub fn normalise_site(host: &str) -> String {
-    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-    host.strip_prefix("www.").map(str::to_owned).unwrap_or(host)
+    let mut site = host.to_ascii_lowercase();
+    loop {
+        let trimmed = site.trim().trim_end_matches('.');
+        let next = trimmed.strip_prefix("www.").unwrap_or(trimmed);
+        if next.len() == site.len() {
+            return site;
+        }
+        site = next.to_owned();
+    }
 }
 
 #[cfg(test)]
@@ -68,6 +77,19 @@ mod tests {
             key("https://news.example/Story"),
             key("https://news.example/story")
         );
+    }
+
+    #[test]
+    fn a_site_normalised_again_stays_the_same() {
+        assert_eq!(normalise_site(" WWW.www.Example.com. ."), "example.com");
+        for host in [
+            "www.www.example.com",
+            "example.com. .",
+            "www. www.example.com",
+        ] {
+            let once = normalise_site(host);
+            assert_eq!(normalise_site(&once), once, "{host:?}");
+        }
     }
 
     #[test]

@@ -51,6 +51,42 @@ impl ExtractError {
     }
 }
 
+/// The page URL when neither the caller nor the page itself gives one. Relative links then point
+/// to a host that cannot exist (`.invalid` is reserved), rather than being guessed.
+pub const UNKNOWN_PAGE_URL: &str = "https://unknown.invalid/";
+
+/// A saved page read as `tearsheet extract`, `tearsheet reextract` and the extraction benchmark
+/// read it: the URL it was read against (`None` when unknown) and the article or why there is
+/// none.
+pub struct PageExtraction {
+    pub page_url: Option<Url>,
+    pub article: Result<ParsedArticle, ExtractError>,
+}
+
+/// Refuses what is not HTML, decodes the bytes (`content_type` as the server sent it, if known)
+/// and extracts the article, read against `page_url` or else the URL the page declares.
+pub fn extract_page(
+    body: &[u8],
+    content_type: Option<&str>,
+    page_url: Option<&Url>,
+) -> PageExtraction {
+    if let Err(error) = check_is_html(body) {
+        return PageExtraction {
+            page_url: page_url.cloned(),
+            article: Err(error),
+        };
+    }
+    let html = decode_html(body, content_type);
+    let page_url = page_url.cloned().or_else(|| declared_url(&html));
+    let article = match &page_url {
+        Some(url) => extract_article(&html, url),
+        None => Url::parse(UNKNOWN_PAGE_URL)
+            .map_err(|_| ExtractError::NoArticle)
+            .and_then(|unknown| extract_article(&html, &unknown)),
+    };
+    PageExtraction { page_url, article }
+}
+
 /// Finds the article in a decoded page. `page_url` is the page's final URL (after redirects):
 /// relative links and images are made absolute against it.
 #[tracing::instrument(skip_all, fields(url = %page_url))]

@@ -4,6 +4,7 @@
 use url::Url;
 
 use super::metadata::clean;
+use super::published::date_in_text;
 use super::tags::{TagKind, TagScanner};
 
 /// Where the canonical link is looked for: it belongs in the head, which rarely runs this long.
@@ -173,9 +174,11 @@ fn first_words(text: &str) -> String {
     title
 }
 
-/// "By Ann Example" -> "Ann Example"; URLs and paragraphs mistaken for a byline are dropped.
+/// "By Ann Example" -> "Ann Example"; URLs, dates and paragraphs mistaken for a byline are
+/// dropped.
 pub fn byline(raw: Option<String>) -> Option<String> {
     let byline = clean(&raw?);
+    let byline = byline.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation());
     let without_by = ["by ", "by: ", "von ", "par "]
         .iter()
         .find_map(|prefix| {
@@ -184,10 +187,12 @@ pub fn byline(raw: Option<String>) -> Option<String> {
                 .filter(|start| start.eq_ignore_ascii_case(prefix))
                 .map(|_| byline[prefix.len()..].trim_start())
         })
-        .unwrap_or(&byline);
+        .unwrap_or(byline);
     let plausible = !without_by.is_empty()
+        && !without_by.eq_ignore_ascii_case("by")
         && without_by.chars().count() <= MAX_BYLINE_CHARS
-        && !without_by.contains("://");
+        && !without_by.contains("://")
+        && date_in_text(without_by).is_none();
     plausible.then(|| without_by.to_owned())
 }
 

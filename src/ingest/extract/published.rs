@@ -296,6 +296,27 @@ pub fn date_in_text(text: &str) -> Option<String> {
     })
 }
 
+/// The text before the first word that begins a date (a month name or a number): "Ann Lee ·
+/// May 5, 2024" -> "Ann Lee · ".
+pub fn before_date(text: &str) -> &str {
+    let mut start = None;
+    for (index, character) in text.char_indices() {
+        if character.is_alphanumeric() {
+            let word_start = *start.get_or_insert(index);
+            let word_end = text[word_start..]
+                .find(|c: char| !c.is_alphanumeric())
+                .map_or(text.len(), |end| word_start + end);
+            let word = &text[word_start..word_end];
+            if word.starts_with(|c: char| c.is_ascii_digit()) || month(word).is_some() {
+                return &text[..word_start];
+            }
+        } else {
+            start = None;
+        }
+    }
+    text
+}
+
 /// `2024-05-17`, `2024/05/17`, `17.05.2024`, `17/05/2024` or `05/17/2024` (day and month told
 /// apart when one is over 12; otherwise `/` is read the American way and `.` or `-` the
 /// European way).

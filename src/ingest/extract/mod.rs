@@ -169,14 +169,16 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
             .as_deref()
             .is_none_or(|site| !site.eq_ignore_ascii_case(headline))
     });
-    // What the page declares, then what its URL, its scripts and its `<time>` elements say,
-    // then a date line printed by the headline: the first that reads as a date.
+    // What the page declares, then what the article's `<time>`, the URL, the scripts and the
+    // page's other `<time>` elements say, then a date line printed by the headline: the first
+    // that reads as a date.
     let date_candidates = [
         page.published,
         found.published_time,
+        // A `<time>` in the article gives the hour and zone a URL's day lacks.
+        fields::first_time(&body_html),
         published::from_url(page_url),
         published::from_scripts(html),
-        fields::first_time(&body_html),
         page.time_element,
         page.date_line,
     ];

@@ -127,7 +127,11 @@ fn measure(page: &Page, options: &Options) -> Result<Outcome, String> {
         Some(encoding) => recode(&bytes, encoding, options.undeclared),
         None => (bytes, None),
     };
-    let url = page.truth.url.as_deref().and_then(|url| Url::parse(url).ok());
+    let url = page
+        .truth
+        .url
+        .as_deref()
+        .and_then(|url| Url::parse(url).ok());
     let started = Instant::now();
     let extracted = catch_unwind(AssertUnwindSafe(|| {
         extract_page(&bytes, content_type.as_deref(), url.as_ref()).article
@@ -149,7 +153,9 @@ fn recode(
 ) -> (Vec<u8>, Option<String>) {
     let text = String::from_utf8_lossy(bytes);
     if undeclared {
-        let text = text.replace("charset", "charsex").replace("CHARSET", "CHARSEX");
+        let text = text
+            .replace("charset", "charsex")
+            .replace("CHARSET", "CHARSEX");
         return (encoding.encode(&text).0.into_owned(), None);
     }
     (

@@ -12,7 +12,10 @@ use unicode_normalization::char::is_combining_mark;
 fn is_word_character(character: char) -> bool {
     character.is_alphanumeric()
         || is_combining_mark(character)
-        || matches!(character, '_' | '\u{200c}' | '\u{200d}' | '\u{203f}' | '\u{2040}')
+        || matches!(
+            character,
+            '_' | '\u{200c}' | '\u{200d}' | '\u{203f}' | '\u{2040}'
+        )
 }
 
 /// Every match of `\w+`.

@@ -35,6 +35,9 @@ pub enum Command {
     SetPassword(SetPasswordArgs),
     /// Extract the article from saved web pages (`.html` or `.html.gz`) and print it.
     Extract(ExtractArgs),
+    /// Extract archived pages again from the copies stored when they were fetched (the
+    /// permalinks stay); articles imported from text files are skipped.
+    Reextract(ReextractArgs),
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +142,17 @@ pub struct ExtractArgs {
     /// Saved pages, `.html` or `.html.gz`.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReextractArgs {
+    /// Every article in the archive.
+    #[arg(long, conflicts_with = "ids", required_unless_present = "ids")]
+    pub all: bool,
+    /// Article ids (the 16 hex digits in a permalink).
+    pub ids: Vec<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 fn parse_page_url(text: &str) -> Result<Url, String> {

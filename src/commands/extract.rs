@@ -14,14 +14,8 @@ use url::Url;
 use crate::cli::ExtractArgs;
 use crate::error::Error;
 use crate::ingest::ParsedArticle;
-use crate::ingest::extract::{
-    ExtractError, MAX_HTML_BYTES, check_is_html, declared_url, decode_html, extract_article,
-};
+use crate::ingest::extract::{ExtractError, MAX_HTML_BYTES, UNKNOWN_PAGE_URL, extract_page};
 use crate::ingest::url_key::site_of;
-
-/// The page URL when neither `--url` nor the page itself gives one. Relative links then point
-/// to a host that cannot exist (`.invalid` is reserved), rather than being guessed.
-const UNKNOWN_PAGE_URL: &str = "https://unknown.invalid/";
 
 /// Exit status 1 when any file failed; each failure is reported and the run goes on.
 pub fn run(args: ExtractArgs) -> Result<ExitCode, Error> {
@@ -62,30 +56,19 @@ struct Extracted {
 }
 
 fn extract_file(path: &Path, url: Option<&Url>) -> Extracted {
-    let body = match read_page(path) {
-        Ok(body) => body,
-        Err(message) => {
-            return Extracted {
-                page_url: url.cloned(),
-                article: Err(message),
-            };
+    match read_page(path) {
+        Ok(body) => {
+            let extraction = extract_page(&body, None, url);
+            Extracted {
+                page_url: extraction.page_url,
+                article: extraction.article.map_err(|error| error.user_message()),
+            }
         }
-    };
-    if let Err(error) = check_is_html(&body) {
-        return Extracted {
+        Err(message) => Extracted {
             page_url: url.cloned(),
-            article: Err(error.user_message()),
-        };
+            article: Err(message),
+        },
     }
-    let html = decode_html(&body, None);
-    let page_url = url.cloned().or_else(|| declared_url(&html));
-    let article = Url::parse(UNKNOWN_PAGE_URL)
-        .map_err(|error| error.to_string())
-        .map(|unknown| page_url.clone().unwrap_or(unknown))
-        .and_then(|read_against| {
-            extract_article(&html, &read_against).map_err(|error| error.user_message())
-        });
-    Extracted { page_url, article }
 }
 
 /// Reads a saved page, decompressing `.gz`, capped like a fetched body.

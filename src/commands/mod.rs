@@ -5,6 +5,7 @@ mod backup;
 mod export;
 mod extract;
 mod import;
+mod reextract;
 mod serve;
 mod set_password;
 
@@ -14,6 +15,7 @@ use crate::cli::{Cli, Command};
 
 pub use export::export_archive;
 pub use import::{ImportSummary, import_paths};
+pub use reextract::{ReextractSummary, reextract};
 
 /// Runs a command. Exit status: 0 success, 1 partial success (import skipped files), 2 failure.
 pub async fn run(cli: Cli) -> ExitCode {
@@ -24,6 +26,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Backup(args) => backup::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::SetPassword(args) => set_password::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::Extract(args) => extract::run(args),
+        Command::Reextract(args) => reextract::run(args).await,
     };
     result.unwrap_or_else(|error| {
         tracing::error!("{error}");

@@ -4,6 +4,7 @@
 mod access;
 mod export;
 mod read;
+mod reextract;
 mod search;
 mod write;
 
@@ -19,6 +20,7 @@ pub use read::{
     ArticleSummary, Cursor, DeletedArticle, FeedArticle, KnownArticle, LISTING_QUERIES, ListPage,
     ListQuery, Neighbours, PAGE_SIZE, SiteCount, StoredArticle,
 };
+pub use reextract::{Reextractable, StoredPage};
 pub use search::{MAX_SEARCH_PAGE, SearchHit, SearchPage};
 pub use write::{FetchRecord, NewArticle, PreparedArticle, SaveOutcome, SourceKind};
 

@@ -130,7 +130,7 @@ impl Store {
     }
 }
 
-async fn save_one(
+pub(super) async fn save_one(
     conn: &mut SqliteConnection,
     prepared: &PreparedArticle,
 ) -> Result<SaveOutcome, Error> {

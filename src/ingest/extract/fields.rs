@@ -4,6 +4,7 @@
 use url::Url;
 
 use super::metadata::clean;
+use super::published::{before_date, date_in_text};
 use super::tags::{TagKind, TagScanner};
 
 /// Where the canonical link is looked for: it belongs in the head, which rarely runs this long.
@@ -173,22 +174,58 @@ fn first_words(text: &str) -> String {
     title
 }
 
-/// "By Ann Example" -> "Ann Example"; URLs and paragraphs mistaken for a byline are dropped.
+/// What bylines print around the name.
+const BYLINE_PREFIXES: &[&str] = &["written by ", "post by ", "by: ", "by ", "von ", "par "];
+const BYLINE_SUFFIXES: &[&str] = &["published on", "posted on", "updated on", "updated", "on"];
+
+/// "By Ann Example" -> "Ann Example", "Ann Lee · May 5, 2024" -> "Ann Lee"; URLs and paragraphs
+/// mistaken for a byline are dropped.
 pub fn byline(raw: Option<String>) -> Option<String> {
     let byline = clean(&raw?);
-    let without_by = ["by ", "by: ", "von ", "par "]
+    let is_separator =
+        |c: char| c.is_whitespace() || c.is_ascii_punctuation() || "·•»|–—".contains(c);
+    let mut name = byline.as_str();
+    if date_in_text(name).is_some() {
+        let before = trim_suffixes(before_date(name).trim_end_matches(is_separator));
+        name = if before.trim_matches(is_separator).is_empty() {
+            // "Updated May 5, 2024 Written by Ann Lee": the name follows the date.
+            let lower = byline.to_lowercase();
+            lower
+                .rfind("by ")
+                .and_then(|at| byline.get(at..))
+                .unwrap_or_default()
+        } else {
+            before
+        };
+    }
+    let name = name.trim_matches(is_separator);
+    let name = BYLINE_PREFIXES
         .iter()
         .find_map(|prefix| {
-            byline
-                .get(..prefix.len())
+            name.get(..prefix.len())
                 .filter(|start| start.eq_ignore_ascii_case(prefix))
-                .map(|_| byline[prefix.len()..].trim_start())
+                .map(|_| name[prefix.len()..].trim_start())
         })
-        .unwrap_or(&byline);
-    let plausible = !without_by.is_empty()
-        && without_by.chars().count() <= MAX_BYLINE_CHARS
-        && !without_by.contains("://");
-    plausible.then(|| without_by.to_owned())
+        .unwrap_or(name);
+    let plausible = !name.is_empty()
+        && !name.eq_ignore_ascii_case("by")
+        && name.chars().count() <= MAX_BYLINE_CHARS
+        && !name.contains("://")
+        && date_in_text(name).is_none();
+    plausible.then(|| name.to_owned())
+}
+
+fn trim_suffixes(text: &str) -> &str {
+    BYLINE_SUFFIXES
+        .iter()
+        .find_map(|suffix| {
+            let start = text.len().checked_sub(suffix.len())?;
+            let whole_word = start == 0 || text[..start].ends_with(' ');
+            text.get(start..)
+                .filter(|end| whole_word && end.eq_ignore_ascii_case(suffix))
+                .map(|_| text[..start].trim_end())
+        })
+        .unwrap_or(text)
 }
 
 /// The `datetime` of the first `<time>` in an article body.
@@ -311,6 +348,18 @@ mod tests {
             Some("Ann Example")
         );
         assert_eq!(byline(Some("https://social.example/ann".into())), None);
+        for (raw, expected) in [
+            ("Ann Lee · May 5, 2024", Some("Ann Lee")),
+            ("Post by ann_lee » 11. Sep 2024, 18:36", Some("ann_lee")),
+            ("Ann Lee Published on July 18, 2025", Some("Ann Lee")),
+            ("Updated May 5, 2024 Written by Ann Lee", Some("Ann Lee")),
+            (", Harbour Post", Some("Harbour Post")),
+            ("By", None),
+            ("Jason Upton", Some("Jason Upton")),
+            ("Updated on May 5, 2024", None),
+        ] {
+            assert_eq!(byline(Some(raw.into())).as_deref(), expected, "{raw}");
+        }
         assert_eq!(language(Some("en_us".into())).as_deref(), Some("en-US"));
         assert_eq!(
             language(Some("zh-Hant-TW".into())).as_deref(),

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use dom_query::Document;
 use serde_json::Value;
 
+use super::published;
 use super::tags::decode_references;
 
 /// schema.org types whose `headline`, `author` and `datePublished` describe the article itself.
@@ -80,6 +81,17 @@ pub struct PageMetadata {
     pub site_name: Option<String>,
     pub language: Option<String>,
     pub lead_image: Option<String>,
+    /// The page's one `<h1>` outside navigation and footers, when it has exactly one.
+    pub headline: Option<String>,
+    /// An author named in the page's byline markup (`rel=author`, `itemprop=author`, author
+    /// classes).
+    pub byline_element: Option<String>,
+    /// The publisher named as the author in JSON-LD, when no person is: a last resort.
+    pub organization_author: Option<String>,
+    /// The first `<time datetime>` outside navigation, comments and teasers.
+    pub time_element: Option<String>,
+    /// The first date printed in a date line by the headline, as `YYYY-MM-DD`.
+    pub date_line: Option<String>,
     /// The page's first `<h1>`, which tells the headline apart from the site name in `<title>`.
     pub heading: Option<String>,
 }
@@ -109,6 +121,11 @@ pub fn read(document: &Document) -> PageMetadata {
             .or_else(|| first_meta(LANGUAGE_KEYS))
             .or(linked.language),
         lead_image: first_meta(IMAGE_KEYS).or(linked.lead_image),
+        headline: sole_headline(document),
+        byline_element: byline_element(document),
+        organization_author: linked.organization_author,
+        time_element: published::from_time_elements(document),
+        date_line: published::from_date_lines(document),
         heading: Some(clean(&document.select_single("h1").text())).filter(|h1| !h1.is_empty()),
     }
 }
@@ -153,6 +170,49 @@ fn time_element(document: &Document) -> Option<String> {
     })
 }
 
+/// Where pages name their author in the markup, best first.
+const BYLINE_SELECTORS: &[&str] = &[
+    "[itemprop=author] [itemprop=name]",
+    "a[rel=author]",
+    "[itemprop=author]",
+    "[class*=author-name]",
+    "[class*=byline] a",
+    "[class*=author] a[href*=author]",
+];
+/// A name is a few words, without digits.
+const MAX_NAME_CHARS: usize = 60;
+
+fn byline_element(document: &Document) -> Option<String> {
+    BYLINE_SELECTORS.iter().find_map(|selector| {
+        let name = clean(&document.select_single(selector).text());
+        let words = name.split(' ').count();
+        let plausible = !name.is_empty()
+            && words <= 6
+            && name.chars().count() <= MAX_NAME_CHARS
+            && !name.chars().any(|c| c.is_ascii_digit());
+        plausible.then_some(name)
+    })
+}
+
+/// The text of the page's only `<h1>` outside `<nav>`, `<footer>` and `<aside>`, if it is of
+/// headline length (two words or more).
+fn sole_headline(document: &Document) -> Option<String> {
+    let headings = document.select("h1");
+    let mut visible = headings.nodes().iter().filter(|heading| {
+        !heading.ancestors(None).iter().any(|ancestor| {
+            matches!(
+                ancestor.node_name().as_deref(),
+                Some("nav" | "footer" | "aside")
+            )
+        })
+    });
+    let headline = clean(&visible.next()?.text());
+    let plausible = visible.next().is_none()
+        && headline.split(' ').count() >= 2
+        && headline.chars().count() <= 250;
+    plausible.then_some(headline)
+}
+
 fn html_language(document: &Document) -> Option<String> {
     document
         .select_single("html[lang]")
@@ -166,6 +226,7 @@ fn html_language(document: &Document) -> Option<String> {
 struct LinkedData {
     title: Option<String>,
     byline: Option<String>,
+    organization_author: Option<String>,
     published: Option<String>,
     site_name: Option<String>,
     language: Option<String>,
@@ -208,14 +269,14 @@ fn linked_data(document: &Document) -> LinkedData {
     let Some(main) = article.or(page) else {
         return LinkedData::default();
     };
-    let authors = main
-        .get("author")
-        .map(&resolve)
-        .map(|author| names(&author, &resolve));
+    let author = main.get("author").map(&resolve).unwrap_or(Value::Null);
+    let people = names(&author, &resolve, false);
+    let organizations = names(&author, &resolve, true);
     let publisher = main.get("publisher").map(&resolve);
     LinkedData {
         title: article.and_then(|node| string_field(node, &["headline", "name"])),
-        byline: authors.filter(|names| !names.is_empty()),
+        byline: Some(people).filter(|names| !names.is_empty()),
+        organization_author: Some(organizations).filter(|names| !names.is_empty()),
         published: string_field(main, &["datePublished", "dateCreated"])
             .or_else(|| page.and_then(|node| string_field(node, &["datePublished"]))),
         site_name: publisher.and_then(|publisher| string_field(&publisher, &["name"])),
@@ -268,21 +329,32 @@ fn string_field(node: &Value, keys: &[&str]) -> Option<String> {
     })
 }
 
-/// `"Ann"`, `{"name": "Ann"}`, or a list of either (references resolved) -> "Ann, Bo".
-fn names(author: &Value, resolve: &impl Fn(&Value) -> Value) -> String {
+/// Types of authors that are not people: named only when no person is.
+const ORGANIZATION_TYPES: &[&str] = &["Organization", "NewsMediaOrganization", "Corporation"];
+
+/// `"Ann"`, `{"name": "Ann"}`, or a list of either (references resolved) -> "Ann and Bo", the
+/// people's names or, with `organizations`, the organisations'.
+fn names(author: &Value, resolve: &impl Fn(&Value) -> Value, organizations: bool) -> String {
     let name_of = |value: &Value| -> Option<String> {
         let value = resolve(value);
+        if has_type(&value, ORGANIZATION_TYPES) != organizations {
+            return None;
+        }
         let name = value
             .as_str()
             .or_else(|| value.get("name").and_then(Value::as_str))?;
         let name = clean(&decode_references(name.as_bytes()));
         (!name.is_empty() && !name.starts_with("http")).then_some(name)
     };
-    let found: Vec<String> = match author {
+    let mut found: Vec<String> = match author {
         Value::Array(list) => list.iter().filter_map(name_of).collect(),
         single => name_of(single).into_iter().collect(),
     };
-    found.join(", ")
+    found.dedup();
+    match found.split_last() {
+        Some((last, others)) if !others.is_empty() => format!("{} and {last}", others.join(", ")),
+        _ => found.join(""),
+    }
 }
 
 /// `"url"`, `{"url": ...}`, or the first of a list.

@@ -6,9 +6,11 @@
 
 mod charset;
 mod dates;
+mod fallback;
 mod fields;
 mod guard;
 mod metadata;
+mod published;
 pub(crate) mod tags;
 mod text;
 
@@ -51,6 +53,79 @@ impl ExtractError {
     }
 }
 
+/// What the extractor guessed about the page besides its article; nothing when the fallback
+/// gave the text.
+#[derive(Default)]
+struct Guesses {
+    title: String,
+    byline: Option<String>,
+    published_time: Option<String>,
+    site_name: Option<String>,
+    lang: Option<String>,
+    image: Option<String>,
+}
+
+impl From<dom_smoothie::Article> for Guesses {
+    fn from(article: dom_smoothie::Article) -> Self {
+        Self {
+            title: article.title,
+            byline: article.byline,
+            published_time: article.published_time,
+            site_name: article.site_name,
+            lang: article.lang,
+            image: article.image,
+        }
+    }
+}
+
+/// The sanitized HTML and plain text of an article's content.
+fn sanitized(content: &str, page_url: &Url) -> Result<(String, String), ExtractError> {
+    guard::check_extracted(content)?;
+    let body_html = sanitize_html(content, Some(page_url));
+    let body_text = plain_text(&body_html);
+    Ok((body_html, body_text))
+}
+
+fn is_article_length(body_text: &str) -> bool {
+    body_text.chars().filter(|c| !c.is_whitespace()).count() >= MIN_ARTICLE_CHARS
+}
+
+/// The page URL when neither the caller nor the page itself gives one. Relative links then point
+/// to a host that cannot exist (`.invalid` is reserved), rather than being guessed.
+pub const UNKNOWN_PAGE_URL: &str = "https://unknown.invalid/";
+
+/// A saved page read as `tearsheet extract`, `tearsheet reextract` and the extraction benchmark
+/// read it: the URL it was read against (`None` when unknown) and the article or why there is
+/// none.
+pub struct PageExtraction {
+    pub page_url: Option<Url>,
+    pub article: Result<ParsedArticle, ExtractError>,
+}
+
+/// Refuses what is not HTML, decodes the bytes (`content_type` as the server sent it, if known)
+/// and extracts the article, read against `page_url` or else the URL the page declares.
+pub fn extract_page(
+    body: &[u8],
+    content_type: Option<&str>,
+    page_url: Option<&Url>,
+) -> PageExtraction {
+    if let Err(error) = check_is_html(body) {
+        return PageExtraction {
+            page_url: page_url.cloned(),
+            article: Err(error),
+        };
+    }
+    let html = decode_html(body, content_type);
+    let page_url = page_url.cloned().or_else(|| declared_url(&html));
+    let article = match &page_url {
+        Some(url) => extract_article(&html, url),
+        None => Url::parse(UNKNOWN_PAGE_URL)
+            .map_err(|_| ExtractError::NoArticle)
+            .and_then(|unknown| extract_article(&html, &unknown)),
+    };
+    PageExtraction { page_url, article }
+}
+
 /// Finds the article in a decoded page. `page_url` is the page's final URL (after redirects):
 /// relative links and images are made absolute against it.
 #[tracing::instrument(skip_all, fields(url = %page_url))]
@@ -69,36 +144,63 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     };
     let found = Readability::with_document(document, Some(page_url.as_str()), Some(config))
         .and_then(|mut readability| readability.parse())
-        .map_err(|error| {
-            tracing::debug!(%error, "extractor found no article");
-            ExtractError::NoArticle
-        })?;
-    guard::check_extracted(&found.content)?;
-    let body_html = sanitize_html(&found.content, Some(page_url));
-    let body_text = plain_text(&body_html);
-    let visible_chars = body_text.chars().filter(|c| !c.is_whitespace()).count();
-    if visible_chars < MIN_ARTICLE_CHARS {
-        return Err(ExtractError::NoArticle);
-    }
+        .inspect_err(|error| tracing::debug!(%error, "extractor found no article"))
+        .ok();
+    // The extractor's article, else (none, or too short to be one) the page's main region.
+    let readable = found
+        .as_ref()
+        .map(|found| sanitized(&found.content, page_url))
+        .transpose()?
+        .filter(|(_, body_text)| is_article_length(body_text));
+    let (body_html, body_text) = match readable {
+        Some(readable) => readable,
+        None => {
+            let region = fallback::main_region(html).ok_or(ExtractError::NoArticle)?;
+            Some(sanitized(&region, page_url)?)
+                .filter(|(_, body_text)| is_article_length(body_text))
+                .ok_or(ExtractError::NoArticle)?
+        }
+    };
+    let found = found.map(Guesses::from).unwrap_or_default();
     let site_name = fields::text_field(page.site_name.or(found.site_name));
-    // The extractor's own date comes from the same meta tags; a `<time>` inside the article
-    // it found is the last resort.
-    let published_raw = fields::text_field(
-        page.published
-            .or(found.published_time)
-            .or_else(|| fields::first_time(&body_html)),
-    );
+    // The headline the reader sees, unless it is only the site's name.
+    let headline = page.headline.as_deref().filter(|headline| {
+        site_name
+            .as_deref()
+            .is_none_or(|site| !site.eq_ignore_ascii_case(headline))
+    });
+    // What the page declares, then what the article's `<time>`, the URL, the scripts and the
+    // page's other `<time>` elements say, then a date line printed by the headline: the first
+    // that reads as a date.
+    let date_candidates = [
+        page.published,
+        found.published_time,
+        // A `<time>` in the article gives the hour and zone a URL's day lacks.
+        fields::first_time(&body_html),
+        published::from_url(page_url),
+        published::from_scripts(html),
+        page.time_element,
+        page.date_line,
+    ];
+    let (published_raw, published_at) = date_candidates
+        .into_iter()
+        .filter_map(fields::text_field)
+        .find_map(|raw| normalize_date(&raw).map(|at| (raw, at)))
+        .unzip();
     Ok(ParsedArticle {
         title: fields::title(
-            page.title.as_deref().unwrap_or(&found.title),
+            headline.or(page.title.as_deref()).unwrap_or(&found.title),
             site_name.as_deref(),
             page.heading.as_deref(),
             page_url,
             &body_text,
         ),
-        published_at: published_raw.as_deref().and_then(normalize_date),
+        published_at,
         published_raw,
-        byline: fields::byline(page.byline.or(found.byline)),
+        byline: fields::byline(page.byline)
+            .or_else(|| fields::byline(found.byline))
+            .or_else(|| fields::byline(page.byline_element))
+            .or(page.organization_author),
         credits: Vec::new(),
         body_html,
         body_text,

@@ -1,0 +1,111 @@
+//! `tearsheet reextract`: an article archived from a loopback site is extracted again from the
+//! page stored with it; the text is replaced, the permalink kept, and a bad id changes nothing.
+
+mod common;
+mod fixture_site;
+
+use common::{TestApp, write_corpus};
+use fixture_site::{Answer, FixtureSite, LOOPBACK, response};
+use tearsheet::commands::{ReextractSummary, reextract};
+
+const STORY: &str = include_str!("fixtures/pages/story.html");
+
+/// Archives the story through the API and returns its permalink.
+async fn archive_story(app: &TestApp) -> String {
+    let site = FixtureSite::start(LOOPBACK, |_| {
+        Answer::Now(response(
+            "200 OK",
+            &[("Content-Type", "text/html; charset=utf-8")],
+            STORY.as_bytes(),
+        ))
+    })
+    .await;
+    let created = app
+        .client
+        .post(app.url("/api/articles"))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "url": site.url("/story") }).to_string())
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(created.status(), 201);
+    let body: serde_json::Value =
+        serde_json::from_str(&created.text().await.expect("body")).expect("json");
+    body["permalink"].as_str().expect("permalink").to_owned()
+}
+
+/// What an older extractor might have stored: another title (and slug), a poorer text.
+async fn make_stale(app: &TestApp, id: &str) {
+    sqlx::query(
+        "UPDATE articles SET title = 'Ferry crews', slug = 'ferry-crews',
+             body_text = 'Cookie banner text', body_html = '<p>Cookie banner text</p>',
+             content_hash = 'stale'
+         WHERE id = ?1",
+    )
+    .bind(id)
+    .execute(app.store.pool())
+    .await
+    .expect("stale article");
+}
+
+async fn stored(app: &TestApp, id: &str) -> (String, String, String) {
+    sqlx::query_as("SELECT title, slug, body_text FROM articles WHERE id = ?1")
+        .bind(id)
+        .fetch_one(app.store.pool())
+        .await
+        .expect("article")
+}
+
+#[tokio::test]
+async fn stored_pages_are_extracted_again_under_the_same_permalink() {
+    let app = TestApp::start().await;
+    let permalink = archive_story(&app).await;
+    let id = permalink.split('/').nth(2).expect("id").to_owned();
+    app.import(&[write_corpus(app.dir.path(), 1)]).await;
+    let imported = format!("{:016x}", 0);
+    make_stale(&app, &id).await;
+
+    let summary = reextract(&app.store, &[id.clone(), imported])
+        .await
+        .expect("reextract");
+    assert_eq!(
+        summary,
+        ReextractSummary {
+            updated: 1,
+            skipped: 1,
+            ..ReextractSummary::default()
+        }
+    );
+    let (title, slug, text) = stored(&app, &id).await;
+    assert_eq!(title, "Night Ferry Crews Vote to Strike");
+    assert_eq!(slug, "ferry-crews", "the slug given out stays");
+    assert!(text.contains("voted on Sunday to strike") && !text.contains("Cookie banner"));
+    let page = app.page("/a/".to_owned() + &id + "/ferry-crews").await;
+    assert!(page.contains("voted on Sunday to strike"));
+    let found = app.page("/search?q=rosters").await;
+    assert!(found.contains(&id), "the search index follows the new text");
+
+    let again = reextract(&app.store, std::slice::from_ref(&id))
+        .await
+        .expect("again");
+    assert_eq!(again.unchanged, 1);
+}
+
+#[tokio::test]
+async fn a_bad_id_stops_the_run_before_anything_is_written() {
+    let app = TestApp::start().await;
+    let permalink = archive_story(&app).await;
+    let id = permalink.split('/').nth(2).expect("id").to_owned();
+    make_stale(&app, &id).await;
+    for bad in ["not-an-id", "0123456789abcdef"] {
+        let error = reextract(&app.store, &[id.clone(), bad.to_owned()])
+            .await
+            .expect_err("a bad id is refused");
+        assert!(error.to_string().contains(bad), "{error}");
+    }
+    let (_, slug, text) = stored(&app, &id).await;
+    assert_eq!(
+        (slug.as_str(), text.as_str()),
+        ("ferry-crews", "Cookie banner text")
+    );
+}

@@ -80,7 +80,7 @@ async fn stored_pages_are_extracted_again_under_the_same_permalink() {
     assert_eq!(title, "Night Ferry Crews Vote to Strike");
     assert_eq!(slug, "ferry-crews", "the slug given out stays");
     assert!(text.contains("voted on Sunday to strike") && !text.contains("Cookie banner"));
-    let page = app.page("/a/".to_owned() + &id + "/ferry-crews").await;
+    let page = app.page(&format!("/a/{id}/ferry-crews")).await;
     assert!(page.contains("voted on Sunday to strike"));
     let found = app.page("/search?q=rosters").await;
     assert!(found.contains(&id), "the search index follows the new text");

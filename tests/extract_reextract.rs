@@ -20,14 +20,7 @@ async fn archive_story(app: &TestApp) -> String {
         ))
     })
     .await;
-    let created = app
-        .client
-        .post(app.url("/api/articles"))
-        .header("content-type", "application/json")
-        .body(serde_json::json!({ "url": site.url("/story") }).to_string())
-        .send()
-        .await
-        .expect("post");
+    let created = app.submit_to_api(&site.url("/story")).await;
     assert_eq!(created.status(), 201);
     let body: serde_json::Value =
         serde_json::from_str(&created.text().await.expect("body")).expect("json");

@@ -398,14 +398,7 @@ async fn a_client_submitting_too_often_waits_and_reading_goes_on() {
         "the input is kept"
     );
 
-    let api = app
-        .client
-        .post(app.url("/api/articles"))
-        .header("content-type", "application/json")
-        .body(serde_json::json!({ "url": site.url("/story") }).to_string())
-        .send()
-        .await
-        .expect("post");
+    let api = app.submit_to_api(&site.url("/story")).await;
     assert_eq!(api.status(), 429);
     assert!(api.headers().contains_key("retry-after"));
     let body: serde_json::Value =
@@ -424,14 +417,7 @@ async fn a_client_submitting_too_often_waits_and_reading_goes_on() {
 async fn the_api_archives_with_json_answers_and_stable_error_codes() {
     let site = news_site().await;
     let app = TestApp::start().await;
-    let post = |url: String| {
-        app.client
-            .post(app.url("/api/articles"))
-            .header("content-type", "application/json")
-            .body(serde_json::json!({ "url": url }).to_string())
-            .send()
-    };
-    let created = post(site.url("/story")).await.expect("post");
+    let created = app.submit_to_api(&site.url("/story")).await;
     assert_eq!(created.status(), 201);
     let body: serde_json::Value =
         serde_json::from_str(&created.text().await.expect("body")).expect("json");
@@ -440,12 +426,12 @@ async fn the_api_archives_with_json_answers_and_stable_error_codes() {
             .as_str()
             .is_some_and(|p| p.ends_with("/night-ferry-crews-vote-to-strike"))
     );
-    let again = post(site.url("/story")).await.expect("post");
+    let again = app.submit_to_api(&site.url("/story")).await;
     assert_eq!(again.status(), 200);
     let body: serde_json::Value =
         serde_json::from_str(&again.text().await.expect("body")).expect("json");
     assert_eq!(body["already_archived"], true);
-    let missing = post(site.url("/missing")).await.expect("post");
+    let missing = app.submit_to_api(&site.url("/missing")).await;
     assert_eq!(missing.status(), 422);
     let body: serde_json::Value =
         serde_json::from_str(&missing.text().await.expect("body")).expect("json");

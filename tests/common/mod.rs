@@ -138,6 +138,17 @@ impl TestApp {
     }
 
     /// The body of a page that must answer 200.
+    /// `POST /api/articles` with `{"url": url}`, as an API client submits a page.
+    pub async fn submit_to_api(&self, url: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/articles"))
+            .header("content-type", "application/json")
+            .body(serde_json::json!({ "url": url }).to_string())
+            .send()
+            .await
+            .expect("post")
+    }
+
     pub async fn page(&self, path: &str) -> String {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "GET {path}");

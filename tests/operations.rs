@@ -7,7 +7,7 @@ use std::process::Command;
 use std::str::FromStr;
 
 use axum::response::IntoResponse;
-use common::{TestApp, database_url, form_and_token, write_corpus};
+use common::{TestApp, database_url, write_corpus};
 use sqlx::Connection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use tearsheet::store::Store;
@@ -43,15 +43,7 @@ async fn a_database_that_cannot_be_written_answers_503_and_reading_goes_on() {
 
     let app = TestApp::start_read_only(dir).await;
     assert_eq!(app.get(&permalink).await.status(), 200, "reading goes on");
-    let (cookie, token, _) = form_and_token(&app, &format!("/delete/{id}")).await;
-    let delete = app
-        .client
-        .post(app.url(&format!("/delete/{id}")))
-        .header("cookie", cookie)
-        .form(&[("csrf", token.as_str())])
-        .send()
-        .await
-        .expect("post");
+    let delete = app.submit_form(&format!("/delete/{id}"), &[]).await;
     assert_eq!(delete.status(), 503);
     let page = delete.text().await.expect("body");
     assert!(

@@ -6,7 +6,7 @@ mod fixture_site;
 
 use std::time::{Duration, Instant};
 
-use common::{SUBMIT_LIMITS, TestApp, form_and_token};
+use common::{SUBMIT_LIMITS, TestApp};
 use fixture_site::{Answer, FixtureSite, LOOPBACK, response};
 use tearsheet::archiver::SubmitLimits;
 
@@ -51,14 +51,7 @@ async fn news_site() -> FixtureSite {
 }
 
 async fn submit(app: &TestApp, url: &str) -> reqwest::Response {
-    let (cookie, token, _) = form_and_token(app, "/add").await;
-    app.client
-        .post(app.url("/add"))
-        .header("cookie", cookie)
-        .form(&[("csrf", token.as_str()), ("url", url)])
-        .send()
-        .await
-        .expect("post")
+    app.submit_form("/add", &[("url", url)]).await
 }
 
 /// Submits, expects 303, and returns the page it leads to with its address.

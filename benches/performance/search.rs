@@ -45,7 +45,8 @@ pub fn measure(address: SocketAddr, corpus: &Corpus, article: &str) -> Vec<Query
     queries
         .into_iter()
         .map(|(label, query)| {
-            let path = format!("/search?q={}", encode(&query));
+            let encoded: String = url::form_urlencoded::byte_serialize(query.as_bytes()).collect();
+            let path = format!("/search?q={encoded}");
             let hits = http::get_ok(address, &path)
                 .text()
                 .matches("<article")
@@ -73,19 +74,6 @@ pub fn measure(address: SocketAddr, corpus: &Corpus, article: &str) -> Vec<Query
                 p99_ms: ms(0.99),
                 max_ms: ms(1.0),
             }
-        })
-        .collect()
-}
-
-/// Percent-encodes a query for the URL (letters, digits and `-._~` stay).
-fn encode(query: &str) -> String {
-    query
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
         })
         .collect()
 }

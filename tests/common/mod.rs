@@ -138,6 +138,21 @@ impl TestApp {
     }
 
     /// The body of a page that must answer 200.
+    /// Fills in the form at `path` as a browser does: GET it for the visitor cookie and the
+    /// CSRF token, then POST `fields` with them to the same path.
+    pub async fn submit_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let (cookie, token, _) = form_and_token(self, path).await;
+        let mut form = vec![("csrf", token.as_str())];
+        form.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .form(&form)
+            .send()
+            .await
+            .expect("post")
+    }
+
     /// `POST /api/articles` with `{"url": url}`, as an API client submits a page.
     pub async fn submit_to_api(&self, url: &str) -> reqwest::Response {
         self.client

@@ -96,11 +96,13 @@ async fn whole_articles(database_dir: &Path) -> BTreeSet<String> {
         .expect("integrity_check");
     assert_eq!(integrity, ["ok"]);
 
-    let rows: Vec<(String, String, String, String)> =
-        sqlx::query_as("SELECT id, title, body_text, body_html FROM articles")
-            .fetch_all(pool)
-            .await
-            .expect("articles");
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT a.id, a.title, b.text, b.html
+             FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("articles");
     for (id, title, body_text, body_html) in &rows {
         let n = usize::from_str_radix(id, 16).expect("the corpus ids are hex numbers");
         assert_eq!(*title, format!("Invented story number {n}"));
@@ -123,6 +125,7 @@ async fn whole_articles(database_dir: &Path) -> BTreeSet<String> {
     // Every corpus article's body says "harbour", and its title "Invented".
     for (sql, expected) in [
         ("SELECT count(*) FROM raw_sources", articles),
+        ("SELECT count(*) FROM articles", articles),
         (
             "SELECT count(*) FROM articles AS a
              WHERE NOT EXISTS (SELECT 1 FROM raw_sources AS r WHERE r.article_id = a.id)",

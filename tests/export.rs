@@ -20,7 +20,8 @@ type ArticleRow = (
 
 async fn articles(store: &Store) -> Vec<ArticleRow> {
     sqlx::query_as(
-        "SELECT id, slug, title, body_text, published_at, original_url, credits FROM articles ORDER BY id",
+        "SELECT a.id, a.slug, a.title, b.text, a.published_at, a.original_url, a.credits
+         FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id ORDER BY a.id",
     )
     .fetch_all(store.pool())
     .await

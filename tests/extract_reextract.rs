@@ -29,24 +29,30 @@ async fn archive_story(app: &TestApp) -> String {
 
 /// What an older extractor might have stored: another title (and slug), a poorer text.
 async fn make_stale(app: &TestApp, id: &str) {
-    sqlx::query(
-        "UPDATE articles SET title = 'Ferry crews', slug = 'ferry-crews',
-             body_text = 'Cookie banner text', body_html = '<p>Cookie banner text</p>',
-             content_hash = 'stale'
+    for sql in [
+        "UPDATE articles SET title = 'Ferry crews', slug = 'ferry-crews', content_hash = 'stale'
          WHERE id = ?1",
-    )
-    .bind(id)
-    .execute(app.store.pool())
-    .await
-    .expect("stale article");
+        "UPDATE article_bodies SET text = 'Cookie banner text',
+             html = '<p>Cookie banner text</p>'
+         WHERE article_id = ?1",
+    ] {
+        sqlx::query(sql)
+            .bind(id)
+            .execute(app.store.pool())
+            .await
+            .expect("stale article");
+    }
 }
 
 async fn stored(app: &TestApp, id: &str) -> (String, String, String) {
-    sqlx::query_as("SELECT title, slug, body_text FROM articles WHERE id = ?1")
-        .bind(id)
-        .fetch_one(app.store.pool())
-        .await
-        .expect("article")
+    sqlx::query_as(
+        "SELECT a.title, a.slug, b.text FROM articles AS a
+         JOIN article_bodies AS b ON b.article_id = a.id WHERE a.id = ?1",
+    )
+    .bind(id)
+    .fetch_one(app.store.pool())
+    .await
+    .expect("article")
 }
 
 #[tokio::test]

@@ -61,3 +61,67 @@ async fn connections_use_wal_foreign_keys_and_a_busy_timeout() {
         "the database file is created on first use"
     );
 }
+
+/// A database written before bodies had a table of their own opens with every article's text,
+/// its search entry and its permalink intact.
+#[tokio::test]
+async fn an_older_database_keeps_its_articles_when_upgraded() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = common::database_url(dir.path());
+    let options: sqlx::sqlite::SqliteConnectOptions = url.parse().expect("url");
+    let pool = sqlx::SqlitePool::connect_with(options.create_if_missing(true))
+        .await
+        .expect("connect");
+    let mut before_bodies = sqlx::migrate!("./migrations");
+    before_bodies.migrations = before_bodies
+        .migrations
+        .iter()
+        .filter(|migration| migration.version < 7)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before_bodies.run(&pool).await.expect("old schema");
+    for n in 1..=3 {
+        let id = format!("{n:016x}");
+        sqlx::query(
+            "INSERT INTO articles (id, slug, title, body_html, body_text, excerpt, word_count,
+                 source_kind, source_name, archived_at, updated_at, sort_key, content_hash)
+             VALUES (?1, 'tide-tables', 'Tide tables', ?2, ?3, 'Low water', 3, 'archive-file',
+                 'tides.txt', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', ?4, 'hash')",
+        )
+        .bind(&id)
+        .bind(format!("<p>Low water number {n}</p>"))
+        .bind(format!("Low water number {n}"))
+        .bind(format!("2026-01-0{n}T00:00:00Z"))
+        .execute(&pool)
+        .await
+        .expect("old article");
+        sqlx::query(
+            "INSERT INTO article_search (rowid, title, body)
+             SELECT rowid, title, ?2 FROM articles WHERE id = ?1",
+        )
+        .bind(&id)
+        .bind(format!("Low water number {n} barnacle{n}"))
+        .execute(&pool)
+        .await
+        .expect("old search entry");
+    }
+    sqlx::query("DELETE FROM articles WHERE id = ?1")
+        .bind(format!("{:016x}", 1))
+        .execute(&pool)
+        .await
+        .expect("a deleted article leaves a gap in the row ids");
+    pool.close().await;
+
+    let store = Store::open(&url).await.expect("upgrade");
+    for n in 2..=3 {
+        let id = tearsheet::article::ArticleId::parse(&format!("{n:016x}")).expect("id");
+        let article = store.article(&id).await.expect("read").expect("kept");
+        assert_eq!(article.body_html, format!("<p>Low water number {n}</p>"));
+        assert_eq!(article.body_text, format!("Low water number {n}"));
+        let query = tearsheet::search::SearchQuery::parse(&format!("barnacle{n}"));
+        let hits = store.search(&query, 1).await.expect("search").hits;
+        let found: Vec<&str> = hits.iter().map(|hit| hit.id.as_str()).collect();
+        assert_eq!(found, [id.as_str()]);
+    }
+}

@@ -43,8 +43,9 @@ impl Store {
         let (sort_key, id) = after.unwrap_or(("", ""));
         Ok(sqlx::query_as(
             "SELECT a.id, a.sort_key, a.source_kind, a.title, a.byline, a.credits, a.published_raw,
-                    a.published_at, a.original_url, a.body_html, a.related, r.bytes AS raw
-             FROM articles AS a LEFT JOIN raw_sources AS r ON r.article_id = a.id
+                    a.published_at, a.original_url, b.html AS body_html, a.related, r.bytes AS raw
+             FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id
+                 LEFT JOIN raw_sources AS r ON r.article_id = a.id
              WHERE (a.sort_key, a.id) > (?1, ?2)
              ORDER BY a.sort_key ASC, a.id ASC LIMIT ?3",
         )

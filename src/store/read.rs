@@ -172,13 +172,15 @@ const SITE_NEWER: &str =
  ORDER BY sort_key ASC, id ASC";
 
 const FEED_ALL: &str =
-    "SELECT id, slug, title, byline, site, published_at, archived_at, updated_at, excerpt,
-        body_html
- FROM articles WHERE ?1 IS NULL ORDER BY sort_key DESC, id DESC";
+    "SELECT a.id, a.slug, a.title, a.byline, a.site, a.published_at, a.archived_at, a.updated_at,
+        a.excerpt, b.html AS body_html
+ FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id
+ WHERE ?1 IS NULL ORDER BY a.sort_key DESC, a.id DESC";
 const FEED_SITE: &str =
-    "SELECT id, slug, title, byline, site, published_at, archived_at, updated_at, excerpt,
-        body_html
- FROM articles WHERE site = ?1 ORDER BY sort_key DESC, id DESC";
+    "SELECT a.id, a.slug, a.title, a.byline, a.site, a.published_at, a.archived_at, a.updated_at,
+        a.excerpt, b.html AS body_html
+ FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id
+ WHERE a.site = ?1 ORDER BY a.sort_key DESC, a.id DESC";
 
 /// The listing queries, for `EXPLAIN QUERY PLAN` checks in tests. Each query's `LIMIT` is
 /// appended as a number, see [`with_limit`].
@@ -187,10 +189,12 @@ pub const LISTING_QUERIES: [&str; 4] = [ALL_OLDER, ALL_NEWER, SITE_OLDER, SITE_N
 impl Store {
     pub async fn article(&self, id: &ArticleId) -> Result<Option<StoredArticle>, Error> {
         Ok(sqlx::query_as(
-            "SELECT id, slug, title, byline, credits, published_raw, published_at, site,
-                    original_url, body_html, body_text, related, excerpt, word_count, site_name,
-                    language, source_kind, source_name, archived_at, updated_at, sort_key
-             FROM articles WHERE id = ?1",
+            "SELECT a.id, a.slug, a.title, a.byline, a.credits, a.published_raw, a.published_at,
+                    a.site, a.original_url, b.html AS body_html, b.text AS body_text, a.related,
+                    a.excerpt, a.word_count, a.site_name, a.language, a.source_kind,
+                    a.source_name, a.archived_at, a.updated_at, a.sort_key
+             FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id
+             WHERE a.id = ?1",
         )
         .bind(id.as_str())
         .fetch_optional(&self.pool)

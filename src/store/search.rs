@@ -50,8 +50,9 @@ macro_rules! ranked {
              ),
              page AS (SELECT rowid, score FROM candidates ORDER BY score LIMIT ?5 OFFSET ?6)
              SELECT a.id, a.slug, a.title, a.site, a.published_raw, a.published_at, a.archived_at,
-                    a.word_count, a.body_text AS snippet
+                    a.word_count, b.text AS snippet
              FROM page JOIN articles AS a ON a.rowid = page.rowid
+                 JOIN article_bodies AS b ON b.article_id = a.id
              ORDER BY page.score"
         )
     };

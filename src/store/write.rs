@@ -151,17 +151,15 @@ pub(super) async fn save_one(
     let word_count = i64::try_from(parsed.body_text.split_whitespace().count()).unwrap_or(i64::MAX);
     let rowid: i64 = sqlx::query_scalar(
         "INSERT INTO articles (id, slug, title, byline, credits, published_raw, published_at, site,
-             original_url, url_key, body_html, body_text, related, excerpt, word_count, site_name,
-             language, lead_image, source_kind, source_name, archived_at, updated_at, sort_key,
-             content_hash)
+             original_url, url_key, related, excerpt, word_count, site_name, language, lead_image,
+             source_kind, source_name, archived_at, updated_at, sort_key, content_hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19, ?20, ?21, ?21, ?22, ?23)
+             ?19, ?19, ?20, ?21)
          ON CONFLICT (id) DO UPDATE SET
              slug = excluded.slug, title = excluded.title, byline = excluded.byline,
              credits = excluded.credits, published_raw = excluded.published_raw,
              published_at = excluded.published_at, site = excluded.site,
              original_url = excluded.original_url, url_key = excluded.url_key,
-             body_html = excluded.body_html, body_text = excluded.body_text,
              related = excluded.related, excerpt = excluded.excerpt,
              word_count = excluded.word_count, site_name = excluded.site_name,
              language = excluded.language, lead_image = excluded.lead_image,
@@ -182,8 +180,6 @@ pub(super) async fn save_one(
     .bind(&article.site)
     .bind(&parsed.original_url)
     .bind(url_key)
-    .bind(&parsed.body_html)
-    .bind(&parsed.body_text)
     .bind(serde_json::to_string(&parsed.related)?)
     .bind(excerpt)
     .bind(word_count)
@@ -197,6 +193,7 @@ pub(super) async fn save_one(
     .bind(hash)
     .fetch_one(&mut *conn)
     .await?;
+    save_body(conn, prepared).await?;
     save_raw(conn, prepared).await?;
     index_article(conn, rowid, existing.is_some(), &prepared.search).await?;
     Ok(if existing.is_some() {
@@ -204,6 +201,20 @@ pub(super) async fn save_one(
     } else {
         SaveOutcome::Inserted
     })
+}
+
+async fn save_body(conn: &mut SqliteConnection, prepared: &PreparedArticle) -> Result<(), Error> {
+    let article = &prepared.article;
+    sqlx::query(
+        "INSERT INTO article_bodies (article_id, html, text) VALUES (?1, ?2, ?3)
+         ON CONFLICT (article_id) DO UPDATE SET html = excluded.html, text = excluded.text",
+    )
+    .bind(article.id.as_str())
+    .bind(&article.parsed.body_html)
+    .bind(&article.parsed.body_text)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 async fn save_raw(conn: &mut SqliteConnection, prepared: &PreparedArticle) -> Result<(), Error> {

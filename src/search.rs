@@ -4,6 +4,8 @@
 //! `before:YYYY-MM-DD`, `after:YYYY-MM-DD`. Whatever a person types is safe: every word reaches
 //! FTS5 inside double quotes, so operators (`AND`, `NEAR`, `^`, parentheses) are plain words.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 /// More terms than this are ignored: no one types them, and each costs a posting-list scan.
@@ -124,10 +126,19 @@ impl SearchQuery {
             })
             .collect();
         let matches = |word: &str| {
-            let word = fold(word);
-            wanted
-                .iter()
-                .any(|(term, prefix)| word == *term || (*prefix && word.starts_with(term.as_str())))
+            let word = if word.is_ascii() {
+                Cow::Borrowed(word)
+            } else {
+                Cow::Owned(fold(word))
+            };
+            wanted.iter().any(|(term, prefix)| {
+                let head = if *prefix {
+                    word.get(..term.len())
+                } else {
+                    Some(word.as_ref())
+                };
+                head.is_some_and(|head| head.eq_ignore_ascii_case(term))
+            })
         };
         let words = word_spans(text);
         let first = words
@@ -413,10 +424,10 @@ mod tests {
     #[test]
     fn snippets_mark_matches_around_the_first_one() {
         let query = SearchQuery::parse("cafe own*");
-        let text = "One two three four five six seven eight nine ten: the Café owners met.";
+        let text = "One two three four five six seven eight nine ten: the Café OWNERS met.";
         assert_eq!(
             query.snippet(text),
-            "…four five six seven eight nine ten: the \u{2}Café\u{3} \u{2}owners\u{3} met."
+            "…four five six seven eight nine ten: the \u{2}Café\u{3} \u{2}OWNERS\u{3} met."
         );
         assert_eq!(
             SearchQuery::parse("北京").snippet("在北京会谈"),

@@ -115,6 +115,12 @@ async fn with_a_password_everything_needs_login() {
         200,
         "the API takes the password as HTTP Basic auth"
     );
+    assert_eq!(
+        app.get("/").await.status(),
+        303,
+        "a page kept in memory for someone logged in is not shown to a visitor"
+    );
+    assert_eq!(app.get("/api/articles").await.status(), 401);
 }
 
 #[tokio::test]

@@ -344,3 +344,41 @@ async fn a_revisit_of_an_unchanged_page_costs_a_304() {
             .contains("Crowds lined the pier")
     );
 }
+
+/// Pages are kept in memory as rendered; an import by another process (here a second store on
+/// the same file, with its own connections) shows within a second or so, and a deletion at once.
+#[tokio::test]
+async fn kept_pages_follow_changes_made_elsewhere() {
+    let app = TestApp::start().await;
+    let corpus = common::write_corpus(app.dir.path(), 3);
+    app.import(&[corpus]).await;
+    assert!(app.page("/").await.contains("Invented story number 2"));
+    assert!(app.page("/sites").await.contains("beta.example"));
+
+    let other = tearsheet::store::Store::open(&common::database_url(app.dir.path()))
+        .await
+        .expect("a second store");
+    let path = sample_article().write(app.dir.path(), 9);
+    tearsheet::commands::import_paths(&other, &[path])
+        .await
+        .expect("import elsewhere");
+    let mut shown = false;
+    for _ in 0..50 {
+        if app.page("/").await.contains("Harbour Ferries Return") {
+            shown = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        shown,
+        "the listing never showed the article imported elsewhere"
+    );
+
+    let permalink = format!("/a/{SAMPLE_ID}/harbour-ferries-return-to-the-old-quay");
+    assert_eq!(app.get(&permalink).await.status(), 200);
+    let id = tearsheet::article::ArticleId::parse(SAMPLE_ID).expect("id");
+    assert!(app.store.delete_article(&id).await.expect("delete"));
+    assert_eq!(app.get(&permalink).await.status(), 410);
+    assert!(!app.page("/").await.contains("Harbour Ferries Return"));
+}

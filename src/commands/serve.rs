@@ -15,6 +15,7 @@ use crate::web::{Access, AppState};
 
 pub async fn run(args: ServeArgs) -> Result<(), Error> {
     let store = Store::open(&args.database.database_url).await?;
+    store.watch_other_writers().await?;
     let policy = access_policy(&store, args.access, args.listen).await?;
     let access = Arc::new(Access::load(&store, policy).await?);
     let fetching = FetchPolicy {

@@ -9,11 +9,14 @@ mod search;
 mod write;
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use sqlx::SqlitePool;
 use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::sqlite::SqliteConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, SqlitePool};
 
 pub use export::ExportedArticle;
 pub use read::{
@@ -57,10 +60,15 @@ async fn is_up_to_date(pool: &SqlitePool, migrator: &Migrator) -> bool {
 /// How long a connection waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How often [`Store::watch_other_writers`] asks SQLite whether another process wrote.
+const OTHER_WRITERS_CHECK: Duration = Duration::from_millis(500);
+
 /// The archive database. Cheap to clone: it is a handle to a connection pool.
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Moves whenever what the archive holds may have changed (see [`Store::version`]).
+    version: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -106,7 +114,50 @@ impl Store {
             }
             Err(error) => return Err(error.into()),
         }
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            version: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// A number that moves whenever what the archive holds may have changed: right after every
+    /// write this store commits, and within half a second of a commit by another process once
+    /// [`Store::watch_other_writers`] runs. Anything derived from the archive and kept in memory
+    /// is good while this number stays the same.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    fn changed(&self) {
+        self.version.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Follows commits made by other processes (a `tearsheet import` into the database being
+    /// served) through SQLite's `data_version`, on a connection of its own, until the program
+    /// ends. A failed check is logged and tried again.
+    pub async fn watch_other_writers(&self) -> Result<(), Error> {
+        let mut connection =
+            SqliteConnection::connect_with(&self.pool.connect_options().as_ref().clone()).await?;
+        let version = Arc::clone(&self.version);
+        tokio::spawn(async move {
+            let mut seen: Option<i64> = None;
+            let mut ticks = tokio::time::interval(OTHER_WRITERS_CHECK);
+            loop {
+                ticks.tick().await;
+                match sqlx::query_scalar::<_, i64>("PRAGMA data_version")
+                    .fetch_one(&mut connection)
+                    .await
+                {
+                    Ok(now) if seen.is_some_and(|seen| seen != now) => {
+                        version.fetch_add(1, Ordering::AcqRel);
+                        seen = Some(now);
+                    }
+                    Ok(now) => seen = Some(now),
+                    Err(error) => tracing::warn!(%error, "checking for other writers failed"),
+                }
+            }
+        });
+        Ok(())
     }
 
     /// Writes a consistent copy of the whole database to `path` (which must not exist yet),

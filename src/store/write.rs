@@ -88,6 +88,7 @@ impl Store {
             outcomes.push(save_one(&mut tx, article).await?);
         }
         tx.commit().await?;
+        self.changed();
         Ok(outcomes)
     }
 
@@ -126,6 +127,7 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
+        self.changed();
         Ok(outcome)
     }
 }
@@ -250,6 +252,7 @@ impl Store {
             .await?
             .rows_affected();
         tx.commit().await?;
+        self.changed();
         Ok(deleted > 0)
     }
 }

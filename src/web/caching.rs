@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 /// Pages are rendered whole in memory; the largest (a feed of full articles) is far below this.
-const MAX_PAGE_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_PAGE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Tags `200` answers to `GET`/`HEAD` with a weak `ETag` (weak: the bytes are the same page,
 /// whatever compression the response gets on its way out), asks browsers to check before
@@ -22,25 +22,36 @@ pub async fn revalidate(request: Request, next: Next) -> Response {
     if !cacheable || response.status() != StatusCode::OK {
         return response;
     }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_PAGE_BYTES).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let (mut parts, mut body) = response.into_parts();
+    let tag = match parts.headers.get(header::ETAG) {
+        Some(tag) => tag.clone(),
+        None => {
+            let Ok(bytes) = to_bytes(body, MAX_PAGE_BYTES).await else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            let tag = entity_tag(&bytes);
+            parts.headers.insert(header::ETAG, tag.clone());
+            body = Body::from(bytes);
+            tag
+        }
     };
-    let digest = Sha256::digest(&bytes);
-    let tag = format!("W/\"{}\"", hex::encode(&digest[..12]));
-    let tag = HeaderValue::from_str(&tag).expect("hex is a valid header value");
     parts
         .headers
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-cache"));
-    let fresh = if_none_match.is_some_and(|known| names(&known, &tag));
-    parts.headers.insert(header::ETAG, tag);
-    if fresh {
+    if if_none_match.is_some_and(|known| names(&known, &tag)) {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_LENGTH);
         return Response::from_parts(parts, Body::empty());
     }
-    Response::from_parts(parts, Body::from(bytes))
+    Response::from_parts(parts, body)
+}
+
+/// A weak `ETag` for a page's bytes: the first 96 bits of their SHA-256.
+pub fn entity_tag(bytes: &[u8]) -> HeaderValue {
+    let digest = Sha256::digest(bytes);
+    HeaderValue::from_str(&format!("W/\"{}\"", hex::encode(&digest[..12])))
+        .expect("hex is a valid header value")
 }
 
 /// Whether an `If-None-Match` list names `tag` (weak comparison, so `W/` is ignored on both).

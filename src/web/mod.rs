@@ -7,6 +7,7 @@ mod caching;
 mod feeds;
 mod login;
 mod manage;
+mod page_cache;
 mod pages;
 mod search;
 mod submit;
@@ -45,16 +46,12 @@ pub struct AppState {
 /// The whole application, as the server runs it and as tests drive it.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        // Reading
+        // Reading: pages that depend on the archive alone, kept in memory as rendered until it
+        // changes (`GET` only; the API's POST and DELETE below go through untouched)
         .route("/", get(pages::list_articles))
         .route("/a/{id}", get(pages::show_article_without_slug))
         .route("/a/{id}/{slug}", get(pages::show_article))
         .route("/sites", get(pages::list_sites))
-        // Deleting an article: a confirmation page, then a POST
-        .route(
-            "/delete/{id}",
-            get(manage::confirm_delete).post(manage::delete_article),
-        )
         // Full-text search
         .route("/search", get(search::search_articles))
         // Atom feeds: newest (optionally ?site=), and a search's results
@@ -68,6 +65,15 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/articles/{id}",
             get(api::show_article).delete(api::delete_article),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            page_cache::PageCache::new(state.store.clone()),
+            page_cache::serve_from_memory,
+        ))
+        // Deleting an article: a confirmation page, then a POST
+        .route(
+            "/delete/{id}",
+            get(manage::confirm_delete).post(manage::delete_article),
         )
         // Operations
         .route("/healthz", get(pages::health))

@@ -89,6 +89,7 @@ impl TestApp {
         limits: SubmitLimits,
     ) -> Self {
         let store = Store::open(database_url).await.expect("open store");
+        store.watch_other_writers().await.expect("watch");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
         let access = Arc::new(Access::load(&store, policy).await.expect("access"));

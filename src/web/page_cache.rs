@@ -1,0 +1,97 @@
+//! Reading pages kept in memory as rendered: a page asked for again, while the archive has not
+//! changed, is sent without touching the database or the templates. Entries carry the
+//! [`Store::version`] they were rendered at; any change to the archive makes every one of them
+//! stale at once. The least used pages go first when the memory budget is full.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+
+use super::caching::{MAX_PAGE_BYTES, entity_tag};
+use crate::store::Store;
+
+/// Memory for kept pages (bodies and addresses): a few hundred listing and article pages.
+const BUDGET_BYTES: u64 = 16 * 1024 * 1024;
+/// A guess of how many pages fit, which only sizes the table up front.
+const EXPECTED_PAGES: usize = 1_000;
+/// Longer addresses (a search someone pasted a page into) are answered but not kept.
+const MAX_KEPT_ADDRESS: usize = 2_048;
+
+pub struct PageCache {
+    store: Store,
+    pages: Cache<String, KeptPage, PageSize>,
+}
+
+impl PageCache {
+    pub fn new(store: Store) -> Arc<Self> {
+        Arc::new(Self {
+            store,
+            pages: Cache::with_weighter(EXPECTED_PAGES, BUDGET_BYTES, PageSize),
+        })
+    }
+}
+
+#[derive(Clone)]
+struct KeptPage {
+    version: u64,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl KeptPage {
+    fn response(self) -> Response {
+        let mut response = Response::new(Body::from(self.body));
+        *response.headers_mut() = self.headers;
+        response
+    }
+}
+
+#[derive(Clone)]
+struct PageSize;
+
+impl Weighter<String, KeptPage> for PageSize {
+    fn weight(&self, address: &String, page: &KeptPage) -> u64 {
+        (address.len() + page.body.len() + 256) as u64
+    }
+}
+
+/// Answers `GET` from memory when the page is kept and current; otherwise renders it, tags it
+/// with its `ETag` and keeps a `200` answer.
+pub async fn serve_from_memory(
+    State(cache): State<Arc<PageCache>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let address = request.uri().to_string();
+    if request.method() != Method::GET || address.len() > MAX_KEPT_ADDRESS {
+        return next.run(request).await;
+    }
+    let version = cache.store.version();
+    if let Some(page) = cache.pages.get(&address)
+        && page.version == version
+    {
+        return page.response();
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(body) = to_bytes(body, MAX_PAGE_BYTES).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    parts.headers.insert(header::ETAG, entity_tag(&body));
+    let page = KeptPage {
+        version,
+        headers: parts.headers,
+        body,
+    };
+    cache.pages.insert(address, page.clone());
+    page.response()
+}

@@ -18,26 +18,49 @@ pub struct LoadResult {
     pub errors: u64,
 }
 
-/// Runs a short warm-up, then the measured run, against one URL; `measured` is called right
-/// before and right after the measured run (to read the server's CPU time around it).
+/// A wrk script that sends every request to a new address: the page's own with `fresh=N`
+/// added to its query, N unique per thread and request.
+pub const EVERY_REQUEST_NEW: &str = r#"
+local counter = 0
+local next_thread = 0
+function setup(thread)
+  next_thread = next_thread + 1
+  thread:set("thread_id", next_thread)
+end
+function request()
+  counter = counter + 1
+  local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  local path = wrk.path .. separator .. "fresh=" .. thread_id .. "-" .. counter
+  return wrk.format(nil, path)
+end
+"#;
+
+/// Runs a short warm-up, then the measured run, against one URL (through `script`, a wrk Lua
+/// file, when given); `measured` is called right before and right after the measured run (to
+/// read the server's CPU time around it).
 pub fn run(
     wrk: &Path,
     url: &str,
+    script: Option<&Path>,
     warm_up: Duration,
     duration: Duration,
     mut measured: impl FnMut(),
 ) -> LoadResult {
     if !warm_up.is_zero() {
-        wrk_output(wrk, url, warm_up);
+        wrk_output(wrk, url, script, warm_up);
     }
     measured();
-    let output = wrk_output(wrk, url, duration);
+    let output = wrk_output(wrk, url, script, duration);
     measured();
     parse(&output).unwrap_or_else(|| panic!("cannot read wrk's summary for {url}:\n{output}"))
 }
 
-fn wrk_output(wrk: &Path, url: &str, duration: Duration) -> String {
-    let output = Command::new(wrk)
+fn wrk_output(wrk: &Path, url: &str, script: Option<&Path>, duration: Duration) -> String {
+    let mut command = Command::new(wrk);
+    if let Some(script) = script {
+        command.arg("--script").arg(script);
+    }
+    let output = command
         .args([
             "--threads",
             &THREADS.to_string(),

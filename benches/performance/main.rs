@@ -189,9 +189,13 @@ fn run(options: &Options, wrk: &Path, nginx: &Path, work: &Path) -> Measurements
         // Tearsheet and nginx back to back per page, so that load from other work on the
         // machine hits both sides of each ratio alike.
         let mut ticks = Vec::new();
+        let script = page
+            .rendered_each_time
+            .then_some(dirs.every_request_new.as_path());
         let tearsheet = load::run(
             wrk,
             &format!("http://{address}{}", page.path),
+            script,
             options.warm_up,
             options.duration,
             || ticks.extend(server_process.cpu_ticks()),
@@ -209,6 +213,7 @@ fn run(options: &Options, wrk: &Path, nginx: &Path, work: &Path) -> Measurements
         let baseline = load::run(
             wrk,
             &format!("http://{nginx_address}/{}", page.file),
+            script,
             options.warm_up,
             options.duration,
             || {},
@@ -253,6 +258,8 @@ struct Dirs {
     www: PathBuf,
     nginx: PathBuf,
     logs: PathBuf,
+    /// The wrk script of [`load::EVERY_REQUEST_NEW`].
+    every_request_new: PathBuf,
 }
 
 impl Dirs {
@@ -263,10 +270,13 @@ impl Dirs {
             www: root.join("www"),
             nginx: root.join("nginx"),
             logs: root.join("logs"),
+            every_request_new: root.join("every-request-new.lua"),
         };
         for dir in [&dirs.corpus, &dirs.www, &dirs.nginx, &dirs.logs] {
             std::fs::create_dir_all(dir).expect("create a temp folder");
         }
+        std::fs::write(&dirs.every_request_new, load::EVERY_REQUEST_NEW)
+            .expect("write the wrk script");
         dirs
     }
 

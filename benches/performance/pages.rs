@@ -28,9 +28,18 @@ pub struct Page {
     pub path: String,
     pub file: &'static str,
     pub target: Target,
+    /// Every request names the page under a new address (`fresh=N` added to the query), so
+    /// Tearsheet renders it each time instead of sending the copy it keeps in memory. nginx
+    /// ignores the query and sends the same file.
+    pub rendered_each_time: bool,
 }
 
-/// Listing (first and deep), an article, one site, a two-word search and the feed.
+/// The pages loaded a second time, rendered for every request.
+const RENDERED_EACH_TIME: [&str; 3] = ["listing.html", "article.html", "search.html"];
+
+/// Listing (first and deep), an article, one site, a two-word search and the feed, as a reader
+/// asks for them again and again; then the first listing page, the article and the search
+/// rendered for every request.
 pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
     let first = http::get_ok(address, "/").text();
     let (mut deep_path, mut deep_html, mut depth) = ("/".to_owned(), first.clone(), 1);
@@ -46,24 +55,27 @@ pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
         .or_else(|| link(&first, "ol.articles h2 a"))
         .expect("an article link on the listing");
     let [one, two] = SEARCH_WORDS;
-    vec![
+    let pages = vec![
         Page {
             label: "listing, first page".to_owned(),
             path: "/".to_owned(),
             file: "listing.html",
             target: Target::Reading,
+            rendered_each_time: false,
         },
         Page {
             label: format!("listing, page {depth}"),
             path: deep_path,
             file: "listing-deep.html",
             target: Target::Reading,
+            rendered_each_time: false,
         },
         Page {
             label: "article".to_owned(),
             path: article,
             file: "article.html",
             target: Target::Reading,
+            rendered_each_time: false,
         },
         Page {
             label: format!(
@@ -73,6 +85,7 @@ pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
             path: format!("/?site={}", corpus.busiest_site),
             file: "site.html",
             target: Target::Reading,
+            rendered_each_time: false,
         },
         Page {
             label: format!(
@@ -82,14 +95,26 @@ pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
             path: format!("/search?q={one}+{two}"),
             file: "search.html",
             target: Target::Search,
+            rendered_each_time: false,
         },
         Page {
             label: "Atom feed".to_owned(),
             path: "/feed.atom".to_owned(),
             file: "feed.atom",
             target: Target::None,
+            rendered_each_time: false,
         },
-    ]
+    ];
+    let rendered: Vec<Page> = pages
+        .iter()
+        .filter(|page| RENDERED_EACH_TIME.contains(&page.file))
+        .map(|page| Page {
+            label: format!("{}, rendered each time", page.label),
+            rendered_each_time: true,
+            ..page.clone()
+        })
+        .collect();
+    pages.into_iter().chain(rendered).collect()
 }
 
 /// A warning when a page came back without what it is meant to show (an archive parser that

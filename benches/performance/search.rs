@@ -25,8 +25,9 @@ pub struct QueryLatency {
     pub max_ms: f64,
 }
 
-/// Every query shape, each `GET /search?q=...` sent [`REQUESTS`] times in a row; `article` is
-/// the path of an article whose title gives a rarer word.
+/// Every query shape, each `GET /search?q=...` sent [`REQUESTS`] times in a row, each time under
+/// a new address (`&fresh=N`) so the search runs and is not answered from the pages Tearsheet
+/// keeps in memory; `article` is the path of an article whose title gives a rarer word.
 pub fn measure(address: SocketAddr, corpus: &Corpus, article: &str) -> Vec<QueryLatency> {
     let title_word = title_word(&http::get_ok(address, article).text());
     let [one, two] = SEARCH_WORDS;
@@ -51,13 +52,14 @@ pub fn measure(address: SocketAddr, corpus: &Corpus, article: &str) -> Vec<Query
                 .text()
                 .matches("<article")
                 .count();
-            for _ in 0..WARM_UP {
-                http::get_ok(address, &path);
+            for n in 0..WARM_UP {
+                http::get_ok(address, &format!("{path}&fresh=w{n}"));
             }
             let mut times: Vec<Duration> = (0..REQUESTS)
-                .map(|_| {
+                .map(|n| {
+                    let fresh = format!("{path}&fresh={n}");
                     let started = Instant::now();
-                    http::get_ok(address, &path);
+                    http::get_ok(address, &fresh);
                     started.elapsed()
                 })
                 .collect();

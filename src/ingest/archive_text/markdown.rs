@@ -88,8 +88,11 @@ fn is_web_or_mail_target(target: &str) -> bool {
     is_web_target(target) || has_scheme(target, "mailto:")
 }
 
+/// An `http(s)` address a browser can follow, with a valid host: a damaged file's
+/// `https://alps\u{fffd}example/` is neither linked nor kept as an original URL.
 pub fn is_web_target(target: &str) -> bool {
-    has_scheme(target, "http://") || has_scheme(target, "https://")
+    (has_scheme(target, "http://") || has_scheme(target, "https://"))
+        && url::Url::parse(target.trim()).is_ok_and(|url| url.host().is_some())
 }
 
 fn has_scheme(target: &str, scheme: &str) -> bool {
@@ -187,6 +190,15 @@ fn is_block(tag: &TagEnd) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn web_targets_need_a_valid_host() {
+        assert!(is_web_target("https://news.example/a"));
+        assert!(is_web_target("HTTP://news.example"));
+        assert!(!is_web_target("https://alps\u{fffd}example/news"));
+        assert!(!is_web_target("https://exa mple.com/"));
+        assert!(!is_web_target("ftp://news.example/a"));
+    }
 
     #[test]
     fn unarchived_links_become_text() {

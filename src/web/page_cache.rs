@@ -17,7 +17,7 @@ use super::caching::{MAX_PAGE_BYTES, entity_tag};
 use crate::store::Store;
 
 /// Memory for kept pages (bodies and addresses): a few hundred listing and article pages.
-const BUDGET_BYTES: u64 = 16 * 1024 * 1024;
+const BUDGET_BYTES: u64 = 8 * 1024 * 1024;
 /// A guess of how many pages fit, which only sizes the table up front.
 const EXPECTED_PAGES: usize = 1_000;
 /// Longer addresses (a search someone pasted a page into) are answered but not kept.
@@ -90,7 +90,9 @@ pub async fn serve_from_memory(
     let page = KeptPage {
         version,
         headers: parts.headers,
-        body,
+        // A copy of exactly the page's length: the collected body may sit in a larger buffer,
+        // which the memory budget would not see.
+        body: Bytes::copy_from_slice(&body),
     };
     cache.pages.insert(address, page.clone());
     page.response()

@@ -48,6 +48,11 @@ async fn reimporting_is_idempotent_and_a_changed_file_updates_in_place() {
         "{}",
         stdout(&first)
     );
+    let log = dir.path().join("tearsheet.db-wal");
+    assert!(
+        std::fs::metadata(&log).map_or(true, |log| log.len() == 0),
+        "the import leaves its write-ahead log folded into the database file"
+    );
 
     let again = import(dir.path(), &[&corpus]);
     assert!(

@@ -28,6 +28,7 @@ pub async fn run(args: ImportArgs) -> Result<ExitCode, Error> {
     let store = Store::open_for_import(&args.database.database_url).await?;
     let started = Instant::now();
     let summary = import_paths(&store, &args.paths).await?;
+    store.fold_write_ahead_log().await?;
     let seconds = started.elapsed().as_secs_f64();
     let files = summary.imported + summary.updated + summary.unchanged + summary.skipped;
     println!(

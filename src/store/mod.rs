@@ -173,6 +173,17 @@ impl Store {
         Ok(())
     }
 
+    /// Copies what the write-ahead log holds into the database file and empties the log, after
+    /// a bulk write (an import), so the file alone holds the archive and its size is what it
+    /// needs. With readers busy (a server beside the import) it folds what it can and leaves
+    /// the rest to SQLite's own checkpoints.
+    pub async fn fold_write_ahead_log(&self) -> Result<(), Error> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Whether the database answers, for `/healthz`.
     pub async fn is_healthy(&self) -> bool {
         sqlx::query_scalar::<_, i64>("SELECT 1")

@@ -382,3 +382,23 @@ async fn kept_pages_follow_changes_made_elsewhere() {
     assert_eq!(app.get(&permalink).await.status(), 410);
     assert!(!app.page("/").await.contains("Harbour Ferries Return"));
 }
+
+/// The header's navigation tells assistive technology which of its pages is open.
+#[tokio::test]
+async fn the_navigation_marks_the_page_that_is_open() {
+    let app = TestApp::start().await;
+    let path = sample_article().write(app.dir.path(), 1);
+    app.import(&[path]).await;
+    let current = |html: String| {
+        dom_query::Document::from(html.as_str())
+            .select("nav a[aria-current=page]")
+            .iter()
+            .map(|link| link.text().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(current(app.page("/").await), ["Archive"]);
+    assert_eq!(current(app.page("/sites").await), ["Sites"]);
+    assert_eq!(current(app.page("/add").await), ["Add"]);
+    let article = format!("/a/{SAMPLE_ID}/harbour-ferries-return-to-the-old-quay");
+    assert!(current(app.page(&article).await).is_empty());
+}

@@ -97,15 +97,37 @@ const MAX_PASSES: usize = 4;
 pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
     let base = base.filter(|base| is_web_url(base));
     let builder = builder(base);
-    let mut clean = builder.clean(html).to_string();
+    let clean_once = |html: &str| with_pre_newline_kept(&builder.clean(html).to_string());
+    let mut clean = clean_once(html);
     for _ in 1..MAX_PASSES {
-        let again = builder.clean(&clean).to_string();
+        let again = clean_once(&clean);
         if again == clean {
             break;
         }
         clean = again;
     }
     with_image_policy(&clean)
+}
+
+/// Writes a second newline after `<pre>` when its text starts with one. A parser drops the
+/// newline right after `<pre>`, and the serializer does not add it back (the HTML standard says
+/// it should), so each reading would lose one of the text's leading newlines.
+fn with_pre_newline_kept(clean: &str) -> String {
+    let mut out = String::with_capacity(clean.len() + 16);
+    let mut copied = 0;
+    for pre in TagScanner::new(clean.as_bytes())
+        .filter(|tag| tag.kind == TagKind::Start && tag.name.as_str() == "pre")
+    {
+        let after = pre.closing_bracket + 1;
+        if clean.as_bytes().get(after) == Some(&b'\n') {
+            // `after` follows an ASCII `>`, so it is a character boundary.
+            out.push_str(clean.get(copied..after).unwrap_or_default());
+            out.push('\n');
+            copied = after;
+        }
+    }
+    out.push_str(clean.get(copied..).unwrap_or_default());
+    out
 }
 
 /// Gives every image `loading="lazy" referrerpolicy="no-referrer"`, as the last attributes.
@@ -247,6 +269,13 @@ mod tests {
 
     fn base() -> Option<Url> {
         Url::parse("https://news.example/2026/story").ok()
+    }
+
+    #[test]
+    fn preformatted_text_keeps_its_leading_newlines() {
+        let clean = sanitize_html("<pre>\n\n\n\nindented\n</pre>", None);
+        assert_eq!(clean, "<pre>\n\n\n\nindented\n</pre>");
+        assert_eq!(sanitize_html(&clean, None), clean);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::{database_url, write_corpus};
-use tearsheet::store::Store;
+use tearsheet::store::{Store, StoredBody};
 
 /// Articles in the corpus: more than the kills below can get through, so that every killed run
 /// still has articles left to write.
@@ -96,13 +96,17 @@ async fn whole_articles(database_dir: &Path) -> BTreeSet<String> {
         .expect("integrity_check");
     assert_eq!(integrity, ["ok"]);
 
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+    let stored: Vec<(String, String, StoredBody, StoredBody)> = sqlx::query_as(
         "SELECT a.id, a.title, b.text, b.html
              FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
     )
     .fetch_all(pool)
     .await
     .expect("articles");
+    let rows: Vec<(String, String, String, String)> = stored
+        .into_iter()
+        .map(|(id, title, text, html)| (id, title, text.into(), html.into()))
+        .collect();
     for (id, title, body_text, body_html) in &rows {
         let n = usize::from_str_radix(id, 16).expect("the corpus ids are hex numbers");
         assert_eq!(*title, format!("Invented story number {n}"));

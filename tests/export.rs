@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use common::{TestApp, database_url, write_corpus};
 use tearsheet::commands::{export_archive, import_paths};
-use tearsheet::store::Store;
+use tearsheet::store::{Store, StoredBody};
 
 type ArticleRow = (
     String,
@@ -19,13 +19,18 @@ type ArticleRow = (
 );
 
 async fn articles(store: &Store) -> Vec<ArticleRow> {
-    sqlx::query_as(
+    let rows: Vec<(_, _, _, StoredBody, _, _, _)> = sqlx::query_as(
         "SELECT a.id, a.slug, a.title, b.text, a.published_at, a.original_url, a.credits
          FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id ORDER BY a.id",
     )
     .fetch_all(store.pool())
     .await
-    .expect("articles")
+    .expect("articles");
+    rows.into_iter()
+        .map(|(id, slug, title, text, published, url, credits)| {
+            (id, slug, title, text.into(), published, url, credits)
+        })
+        .collect()
 }
 
 async fn round_trip(sources: &[PathBuf], work: &Path) -> (Vec<ArticleRow>, Vec<ArticleRow>) {

@@ -125,3 +125,38 @@ async fn an_older_database_keeps_its_articles_when_upgraded() {
         assert_eq!(found, [id.as_str()]);
     }
 }
+
+/// Bodies are stored compressed and read back as they were written.
+#[tokio::test]
+async fn bodies_are_stored_compressed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&common::database_url(dir.path()))
+        .await
+        .expect("open");
+    let corpus = common::write_corpus(dir.path(), 3);
+    tearsheet::commands::import_paths(&store, &[corpus])
+        .await
+        .expect("import");
+    let kinds: Vec<(String, String)> =
+        sqlx::query_as("SELECT typeof(html), typeof(text) FROM article_bodies")
+            .fetch_all(store.pool())
+            .await
+            .expect("kinds");
+    assert_eq!(kinds, vec![("blob".to_owned(), "blob".to_owned()); 3]);
+    let id = tearsheet::article::ArticleId::parse(&format!("{:016x}", 2)).expect("id");
+    let article = store.article(&id).await.expect("read").expect("stored");
+    assert!(
+        article
+            .body_text
+            .starts_with("Paragraph one of story 2 tells of a harbour town"),
+        "{}",
+        article.body_text
+    );
+    assert!(
+        article
+            .body_html
+            .contains("<a href=\"https://docs.example/2\""),
+        "{}",
+        article.body_html
+    );
+}

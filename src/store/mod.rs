@@ -2,6 +2,7 @@
 //! All SQL in Tearsheet lives under this module.
 
 mod access;
+mod bodies;
 mod export;
 mod read;
 mod reextract;
@@ -18,6 +19,7 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqlitePool};
 
+pub use bodies::StoredBody;
 pub use export::ExportedArticle;
 pub use read::{
     ArticleSummary, Cursor, DeletedArticle, FeedArticle, KnownArticle, LISTING_QUERIES, ListPage,

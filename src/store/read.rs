@@ -2,7 +2,7 @@
 
 use sqlx::AssertSqlSafe;
 
-use super::Store;
+use super::{Store, StoredBody};
 use crate::article::ArticleId;
 use crate::error::Error;
 
@@ -18,7 +18,9 @@ pub struct StoredArticle {
     pub published_at: Option<String>,
     pub site: Option<String>,
     pub original_url: Option<String>,
+    #[sqlx(try_from = "StoredBody")]
     pub body_html: String,
+    #[sqlx(try_from = "StoredBody")]
     pub body_text: String,
     pub related: String,
     pub excerpt: String,
@@ -51,6 +53,7 @@ pub struct FeedArticle {
     pub archived_at: String,
     pub updated_at: String,
     pub excerpt: String,
+    #[sqlx(try_from = "StoredBody")]
     pub body_html: String,
 }
 

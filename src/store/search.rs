@@ -2,8 +2,8 @@
 
 use sqlx::SqliteConnection;
 
-use super::Store;
 use super::write::NewArticle;
+use super::{Store, StoredBody};
 use crate::error::Error;
 use crate::search::{SearchQuery, index_text};
 
@@ -23,6 +23,7 @@ pub struct SearchHit {
     pub archived_at: String,
     pub word_count: i64,
     /// Body text around the matches, matched words marked (see [`crate::search::snippet_parts`]).
+    #[sqlx(try_from = "StoredBody")]
     pub snippet: String,
 }
 

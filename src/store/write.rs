@@ -3,8 +3,8 @@
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
-use super::Store;
 use super::search::{SearchEntry, index_article};
+use super::{Store, bodies};
 use crate::article::{ArticleId, Slug};
 use crate::error::Error;
 use crate::ingest::ParsedArticle;
@@ -45,6 +45,8 @@ pub struct PreparedArticle {
     pub article: NewArticle,
     hash: String,
     compressed_raw: Vec<u8>,
+    compressed_html: Vec<u8>,
+    compressed_text: Vec<u8>,
     search: SearchEntry,
 }
 
@@ -53,6 +55,8 @@ impl NewArticle {
         Ok(PreparedArticle {
             hash: content_hash(&self),
             compressed_raw: zstd::bulk::compress(&self.raw, 3)?,
+            compressed_html: bodies::compress(&self.parsed.body_html)?,
+            compressed_text: bodies::compress(&self.parsed.body_text)?,
             search: SearchEntry::of(&self),
             article: self,
         })
@@ -212,8 +216,8 @@ async fn save_body(conn: &mut SqliteConnection, prepared: &PreparedArticle) -> R
          ON CONFLICT (article_id) DO UPDATE SET html = excluded.html, text = excluded.text",
     )
     .bind(article.id.as_str())
-    .bind(&article.parsed.body_html)
-    .bind(&article.parsed.body_text)
+    .bind(&prepared.compressed_html)
+    .bind(&prepared.compressed_text)
     .execute(&mut *conn)
     .await?;
     Ok(())

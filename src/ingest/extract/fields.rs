@@ -3,8 +3,8 @@
 
 use url::Url;
 
+use super::dates::{before_date, date_in_text};
 use super::metadata::clean;
-use super::published::{before_date, date_in_text};
 use super::tags::{TagKind, TagScanner};
 
 /// Where the canonical link is looked for: it belongs in the head, which rarely runs this long.

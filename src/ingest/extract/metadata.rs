@@ -92,6 +92,8 @@ pub struct PageMetadata {
     pub time_element: Option<String>,
     /// The first date printed in a date line by the headline, as `YYYY-MM-DD`.
     pub date_line: Option<String>,
+    /// The first date printed in a short text next to the first `<h1>`, as `YYYY-MM-DD`.
+    pub headline_date: Option<String>,
     /// The page's first `<h1>`, which tells the headline apart from the site name in `<title>`.
     pub heading: Option<String>,
 }
@@ -126,6 +128,7 @@ pub fn read(document: &Document) -> PageMetadata {
         organization_author: linked.organization_author,
         time_element: published::from_time_elements(document),
         date_line: published::from_date_lines(document),
+        headline_date: published::by_headline(document),
         heading: Some(clean(&document.select_single("h1").text())).filter(|h1| !h1.is_empty()),
     }
 }

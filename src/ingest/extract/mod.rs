@@ -172,8 +172,8 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
             .is_none_or(|site| !site.eq_ignore_ascii_case(headline))
     });
     // What the page declares, then what the article's `<time>`, the URL, the scripts and the
-    // page's other `<time>` elements say, then a date line printed by the headline: the first
-    // that reads as a date.
+    // page's other `<time>` elements say, then a date line printed by the headline (named by its
+    // class, else found next to the `<h1>`): the first that reads as a date.
     let date_candidates = [
         page.published,
         found.published_time,
@@ -183,6 +183,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         published::from_scripts(html),
         page.time_element,
         page.date_line,
+        page.headline_date,
     ];
     let (published_raw, published_at) = date_candidates
         .into_iter()

@@ -62,7 +62,11 @@ pub fn normalize_date(raw: &str) -> Option<String> {
             )
         });
     }
-    let day = local_day(raw)?;
+    let Some(day) = local_day(raw) else {
+        // A date inside a longer value, as some CMSs write it: "Thu, 09/25/2025 - 11:38". A
+        // value such as "03-09-2026" is left to the page's other dates: sites write both orders.
+        return written_date(raw, DayOrder::Refuse);
+    };
     PLAUSIBLE_YEARS
         .contains(&day.year())
         .then(|| format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day()))
@@ -186,11 +190,22 @@ const MONTHS: &[(&str, u32)] = &[
 /// The first date written out in a text: `2024-05-17`, `17.05.2024`, `05/17/2024`,
 /// `May 17th, 2024`, `17 May 2024`, `17. Mai 2024`.
 pub fn date_in_text(text: &str) -> Option<String> {
+    written_date(text, DayOrder::Guess)
+}
+
+/// How `03/09/2026` is read: by the separator's usual order, or not at all.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DayOrder {
+    Guess,
+    Refuse,
+}
+
+fn written_date(text: &str, order: DayOrder) -> Option<String> {
     let words: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
         .collect();
-    numeric_date(text).or_else(|| {
+    numeric_date(text, order).or_else(|| {
         words.windows(3).find_map(|window| {
             let (first, second, third) = (window[0], window[1], window[2]);
             let year = year(third)?;
@@ -228,7 +243,7 @@ pub fn before_date(text: &str) -> &str {
 /// `2024-05-17`, `2024/05/17`, `17.05.2024`, `17/05/2024` or `05/17/2024` (day and month told
 /// apart when one is over 12; otherwise `/` is read the American way and `.` or `-` the
 /// European way).
-fn numeric_date(text: &str) -> Option<String> {
+fn numeric_date(text: &str, order: DayOrder) -> Option<String> {
     let bytes = text.as_bytes();
     let mut start = 0;
     while start < bytes.len() {
@@ -255,6 +270,10 @@ fn numeric_date(text: &str) -> Option<String> {
         let found = if a.len() == 4 {
             iso_day(a_value, b_value, c_value)
         } else if c.len() == 4 && a.len() <= 2 && b.len() <= 2 {
+            let ambiguous = a_value <= 12 && b_value <= 12 && a_value != b_value;
+            if ambiguous && order == DayOrder::Refuse {
+                continue;
+            }
             match (a_value > 12, b_value > 12, separator) {
                 (true, _, _) => iso_day(c_value, b_value, a_value),
                 (_, true, _) | (_, _, b'/') => iso_day(c_value, a_value, b_value),
@@ -323,6 +342,9 @@ mod tests {
             ("5 Mar 2024", "2024-03-05"),
             ("20240305", "2024-03-05"),
             ("2024-03-05 (updated)", "2024-03-05"),
+            ("Mon, 03/25/2024 - 11:38", "2024-03-25"),
+            ("Published 5 March 2024", "2024-03-05"),
+            ("05-05-2024", "2024-05-05"),
         ] {
             assert_eq!(normalize_date(raw).as_deref(), Some(expected), "{raw}");
         }
@@ -330,7 +352,14 @@ mod tests {
 
     #[test]
     fn nonsense_is_not_a_date() {
-        for raw in ["", "yesterday", "0001-01-01", "2024-13-40", "1712345678"] {
+        for raw in [
+            "",
+            "yesterday",
+            "0001-01-01",
+            "2024-13-40",
+            "1712345678",
+            "03-09-2024",
+        ] {
             assert_eq!(normalize_date(raw), None, "{raw}");
         }
     }

@@ -58,6 +58,9 @@ const PUBLISHED_KEYS: &[&str] = &[
     "citation_publication_date",
     "citation_date",
     "date",
+    "published",
+    "published-date",
+    "og:published_time",
 ];
 const SITE_KEYS: &[&str] = &["og:site_name"];
 const SITE_FALLBACK_KEYS: &[&str] = &["application-name", "publisher"];

@@ -4,7 +4,7 @@
 
 use dom_query::Document;
 
-use super::noscript;
+use super::scripted;
 
 /// Never content, whatever the page.
 const CHROME: &str = "script, style, noscript, template, iframe, svg, form, button, nav, footer, \
@@ -16,7 +16,7 @@ const MAIN_REGIONS: &[&str] = &["main", "[role=main]", "#content", "#main", "bod
 /// The HTML of the page's main region with its chrome removed, unsanitized.
 pub fn main_region(html: &str) -> Option<String> {
     let document = Document::from(html);
-    noscript::reveal_content(&document);
+    scripted::show_content(&document);
     document.select(CHROME).remove();
     MAIN_REGIONS.iter().find_map(|selector| {
         let region = document.select_single(selector);

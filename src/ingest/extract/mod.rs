@@ -10,8 +10,8 @@ mod fallback;
 mod fields;
 mod guard;
 mod metadata;
-mod noscript;
 mod published;
+mod scripted;
 pub(crate) mod tags;
 mod text;
 
@@ -137,7 +137,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     // Links resolve against the page's own address, never a `<base>` the page names (which
     // could point anywhere).
     document.select("base").remove();
-    noscript::reveal_content(&document);
+    scripted::show_content(&document);
     let page = metadata::read(&document);
     let config = Config {
         // The guard has already counted; the extractor need not count again.

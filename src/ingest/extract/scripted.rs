@@ -1,5 +1,5 @@
-//! Pages that draw their content with script and give it to readers without script inside
-//! `<noscript>` (Discourse forums and some single-page sites): that copy is the page.
+//! What a browser running the page's scripts would show: content given again inside
+//! `<noscript>` (Discourse forums) and content streamed into hidden segments (React).
 
 use dom_query::{Document, NodeRef};
 
@@ -7,11 +7,36 @@ use dom_query::{Document, NodeRef};
 /// pixel or a menu, not the page's content.
 const MIN_CONTENT_CHARS: usize = 500;
 
+/// Puts the content scripts would show where they would show it, before the page is read.
+pub fn show_content(document: &Document) {
+    place_streamed_segments(document);
+    reveal_noscript_content(document);
+}
+
+/// React streams parts of a server-rendered page as `<div hidden id="S:n">` at the end of the
+/// body, and a script moves each into the place of its `<template id="B:n">`. Readability skips
+/// hidden elements, so a page streamed whole would otherwise have no article.
+fn place_streamed_segments(document: &Document) {
+    for segment in document.select(r#"div[hidden][id^="S:"]"#).nodes() {
+        let Some(number) = segment
+            .attr("id")
+            .and_then(|id| id.get(2..).map(str::to_owned))
+        else {
+            continue;
+        };
+        segment.remove_attr("hidden");
+        let placeholder = document.select_single(&format!(r#"template[id="B:{number}"]"#));
+        if let Some(placeholder) = placeholder.nodes().first() {
+            placeholder.replace_with(segment);
+        }
+    }
+}
+
 /// Turns each `<noscript>` that holds the page's content into an ordinary `<div>`, so that the
 /// extractor and the fallback, which drop `<noscript>`, read it. A `<noscript>` holds the content
 /// when it has more text than everything outside it: a page that shows its article anyway
 /// keeps it as it is, rather than have it twice.
-pub fn reveal_content(document: &Document) {
+fn reveal_noscript_content(document: &Document) {
     let noscripts = document.select("body noscript");
     let large: Vec<NodeRef> = noscripts
         .nodes()
@@ -70,7 +95,7 @@ mod tests {
             paragraph(100)
         );
         let document = Document::from(html.as_str());
-        reveal_content(&document);
+        show_content(&document);
         assert!(!document.select("noscript").exists());
         assert!(document.select("div > h1").exists());
     }
@@ -88,8 +113,24 @@ mod tests {
         );
         for html in [notice, copy] {
             let document = Document::from(html.as_str());
-            reveal_content(&document);
+            show_content(&document);
             assert!(document.select("noscript").exists(), "{html}");
         }
+    }
+
+    #[test]
+    fn streamed_segments_take_their_placeholders_place() {
+        let html = r#"<body><main><h1>Title</h1><template id="B:0"></template><p>Loading</p>
+            </main><footer>Foot</footer><div hidden id="S:0"><p>Streamed text</p></div>
+            <div hidden id="S:7"><p>Orphan</p></div></body>"#;
+        let document = Document::from(html);
+        show_content(&document);
+        assert!(!document.select("[hidden]").exists());
+        assert!(!document.select("template").exists());
+        assert_eq!(
+            document.select("main > div > p").text().as_ref(),
+            "Streamed text"
+        );
+        assert!(document.select("body > div > p").text().contains("Orphan"));
     }
 }

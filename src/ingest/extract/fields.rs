@@ -5,7 +5,7 @@ use url::Url;
 
 use super::dates::{before_date, date_in_text};
 use super::metadata::clean;
-use super::tags::{TagKind, TagScanner};
+use super::tags::{TagKind, TagScanner, decode_references};
 
 /// Where the canonical link is looked for: it belongs in the head, which rarely runs this long.
 const HEAD_SCAN_BYTES: usize = 512 * 1024;
@@ -109,7 +109,8 @@ pub fn title(
     page_url: &Url,
     body_text: &str,
 ) -> String {
-    let title = clean(raw);
+    // Character references left in a title were escaped twice by the site ("And finally&#8230;").
+    let title = clean(&decode_references(raw.as_bytes()));
     if title.is_empty() {
         return first_words(body_text);
     }
@@ -313,6 +314,10 @@ mod tests {
             "Spoons, forks: a history"
         );
         assert_eq!(title("Fish - Spoon Daily", None, None, &url, ""), "Fish");
+        assert_eq!(
+            title("Fish &#8230; and chips", None, None, &url, ""),
+            "Fish … and chips"
+        );
         assert_eq!(title("  ", None, None, &url, "one two"), "one two");
     }
 

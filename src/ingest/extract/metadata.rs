@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use dom_query::Document;
+use dom_query::{Document, NodeRef};
 use serde_json::Value;
 
 use super::published;
@@ -132,7 +132,12 @@ pub fn read(document: &Document) -> PageMetadata {
         time_element: published::from_time_elements(document),
         date_line: published::from_date_lines(document),
         headline_date: published::by_headline(document),
-        heading: Some(clean(&document.select_single("h1").text())).filter(|h1| !h1.is_empty()),
+        heading: document
+            .select_single("h1")
+            .nodes()
+            .first()
+            .map(heading_text)
+            .filter(|h1| !h1.is_empty()),
     }
 }
 
@@ -212,11 +217,29 @@ fn sole_headline(document: &Document) -> Option<String> {
             )
         })
     });
-    let headline = clean(&visible.next()?.text());
+    let headline = heading_text(visible.next()?);
     let plausible = visible.next().is_none()
         && headline.split(' ').count() >= 2
         && headline.chars().count() <= 250;
     plausible.then_some(headline)
+}
+
+/// A heading's words as the reader sees them: a line break inside it ("Data Analytics<br>Agency")
+/// parts two words.
+fn heading_text(heading: &NodeRef) -> String {
+    let mut text = String::new();
+    // An explicit stack rather than recursion: the depth of the tree is the page's to choose.
+    let mut stack = vec![*heading];
+    while let Some(node) = stack.pop() {
+        if node.is_text() {
+            text.push_str(&node.text());
+        } else if node.node_name().as_deref() == Some("br") {
+            text.push(' ');
+        } else {
+            stack.extend(node.children_it(true));
+        }
+    }
+    clean(&text)
 }
 
 fn html_language(document: &Document) -> Option<String> {
@@ -406,6 +429,15 @@ mod tests {
         assert_eq!(page.site_name.as_deref(), Some("The Daily Spoon"));
         assert_eq!(page.language.as_deref(), Some("en-GB"));
         assert_eq!(page.lead_image.as_deref(), Some("/lead.jpg"));
+    }
+
+    #[test]
+    fn line_breaks_part_the_words_of_a_headline() {
+        let html = "<body><nav><h1>Site</h1></nav>\
+            <h1 class=hero>Data Analytics<span><br>Agency</span></h1></body>";
+        let page = read(&Document::from(html));
+        assert_eq!(page.headline.as_deref(), Some("Data Analytics Agency"));
+        assert_eq!(page.heading.as_deref(), Some("Site"));
     }
 
     #[test]

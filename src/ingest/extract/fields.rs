@@ -100,8 +100,9 @@ fn same_site(a: &Url, b: &Url) -> bool {
 }
 
 /// The headline without the site's name around it ("Headline | Site", "Site: Headline"), told
-/// apart by the site's name, its host name, or the page's `<h1>` matching the other part.
-/// Falls back to the first words of the text when the page has no title at all.
+/// apart by the site's name, its host name, or the page's `<h1>` matching the other part; a
+/// site's front page keeps its whole title. Falls back to the first words of the text when the
+/// page has no title at all.
 pub fn title(
     raw: &str,
     site_name: Option<&str>,
@@ -113,6 +114,10 @@ pub fn title(
     let title = clean(&decode_references(raw.as_bytes()));
     if title.is_empty() {
         return first_words(body_text);
+    }
+    // On a site's front page the site's name is what the page is about, not a suffix.
+    if page_url.path() == "/" && page_url.query().is_none() {
+        return title;
     }
     let host = squash(page_url.host_str().unwrap_or_default());
     let host_name = host_name(page_url.host_str().unwrap_or_default());
@@ -319,6 +324,17 @@ mod tests {
             "Fish … and chips"
         );
         assert_eq!(title("  ", None, None, &url, "one two"), "one two");
+        let front_page = Url::parse("https://www.daily-spoon.example/").expect("a valid URL");
+        assert_eq!(
+            title(
+                "Daily Spoon: news about spoons",
+                None,
+                None,
+                &front_page,
+                ""
+            ),
+            "Daily Spoon: news about spoons"
+        );
     }
 
     #[test]

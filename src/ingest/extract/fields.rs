@@ -1,6 +1,8 @@
 //! Tidying the article's fields: titles without their " | Site" suffix, bylines without "By",
 //! language tags, and the URLs (canonical, lead image) that may be stored.
 
+use std::collections::HashSet;
+
 use url::Url;
 
 use super::dates::{before_date, date_in_text};
@@ -119,22 +121,7 @@ pub fn title(
     if page_url.path() == "/" && page_url.query().is_none() {
         return title;
     }
-    let host = squash(page_url.host_str().unwrap_or_default());
-    let host_name = host_name(page_url.host_str().unwrap_or_default());
-    let names_site = |part: &str| {
-        let squashed = squash(part);
-        let words: Vec<String> = part
-            .split(|character: char| !character.is_alphanumeric())
-            .filter(|word| word.chars().count() >= 3)
-            .map(squash)
-            .collect();
-        site_name.is_some_and(|site| squash(site) == squashed)
-            || (squashed.len() >= 4 && host.contains(&squashed))
-            || (!words.is_empty() && words.iter().all(|word| host.contains(word.as_str())))
-            || host_name.as_ref().is_some_and(|name| {
-                squashed.contains(name.as_str()) && squashed.len() <= name.len() + 12
-            })
-    };
+    let names_site = |part: &str| names_site(part, site_name, page_url);
     let is_heading = |part: &str| heading.is_some_and(|heading| squash(heading) == squash(part));
     for separator in TITLE_SEPARATORS {
         if let Some((head, tail)) = title.rsplit_once(separator)
@@ -151,6 +138,46 @@ pub fn title(
         }
     }
     title
+}
+
+/// Whether a part of a title is the site's name: its `og:site_name`, or its host name.
+fn names_site(part: &str, site_name: Option<&str>, page_url: &Url) -> bool {
+    let host = squash(page_url.host_str().unwrap_or_default());
+    let host_name = host_name(page_url.host_str().unwrap_or_default());
+    let squashed = squash(part);
+    let words: Vec<String> = significant_words(part).map(|word| squash(&word)).collect();
+    site_name.is_some_and(|site| squash(site) == squashed)
+        || (squashed.len() >= 4 && host.contains(&squashed))
+        || (!words.is_empty() && words.iter().all(|word| host.contains(word.as_str())))
+        || host_name.as_ref().is_some_and(|name| {
+            squashed.contains(name.as_str()) && squashed.len() <= name.len() + 12
+        })
+}
+
+/// Whether the page's one `<h1>` can be its headline beside the title the page gives itself:
+/// they share a word, or the title is only the site's name (or nothing). An `<h1>` with no word
+/// of the title is a slogan or a section's name ("Your content. Your canvas.", "Our Blog").
+pub fn headline_fits_title(
+    headline: &str,
+    raw_title: &str,
+    site_name: Option<&str>,
+    page_url: &Url,
+) -> bool {
+    let title = clean(&decode_references(raw_title.as_bytes()));
+    let lower = |word: String| word.to_lowercase();
+    let title_words: HashSet<String> = significant_words(&title).map(lower).collect();
+    let mut headline_words = significant_words(headline).map(lower).peekable();
+    headline_words.peek().is_none()
+        || title_words.is_empty()
+        || names_site(&title, site_name, page_url)
+        || headline_words.any(|word| title_words.contains(&word))
+}
+
+/// The words of three letters or more.
+fn significant_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|character: char| !character.is_alphanumeric())
+        .filter(|word| word.chars().count() >= 3)
+        .map(str::to_owned)
 }
 
 /// The distinctive part of a host: `www.daily-spoon.co.uk` -> `dailyspoon`. Registrable names
@@ -335,6 +362,23 @@ mod tests {
             ),
             "Daily Spoon: news about spoons"
         );
+    }
+
+    #[test]
+    fn headlines_that_share_no_word_with_the_title_are_slogans() {
+        let url = page();
+        let fits = |headline: &str, title: &str| headline_fits_title(headline, title, None, &url);
+        assert!(fits(
+            "Fish prices fall",
+            "Fish prices fall again | Daily Spoon"
+        ));
+        assert!(!fits(
+            "Your catch. Your way.",
+            "Fish market software | Daily Spoon"
+        ));
+        assert!(fits("Fish prices fall", "Daily Spoon"));
+        assert!(fits("Fish prices fall", ""));
+        assert!(fits("AI UX", "Something else"));
     }
 
     #[test]

@@ -165,11 +165,13 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     };
     let found = found.map(Guesses::from).unwrap_or_default();
     let site_name = fields::text_field(page.site_name.or(found.site_name));
-    // The headline the reader sees, unless it is only the site's name.
+    let page_title = page.title.as_deref().unwrap_or(&found.title);
+    // The headline the reader sees, unless it is only the site's name or a slogan.
     let headline = page.headline.as_deref().filter(|headline| {
         site_name
             .as_deref()
             .is_none_or(|site| !site.eq_ignore_ascii_case(headline))
+            && fields::headline_fits_title(headline, page_title, site_name.as_deref(), page_url)
     });
     // What the page declares, then what the article's `<time>`, the URL, the scripts and the
     // page's other `<time>` elements say, then a date line printed by the headline (named by its
@@ -192,7 +194,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         .unzip();
     Ok(ParsedArticle {
         title: fields::title(
-            headline.or(page.title.as_deref()).unwrap_or(&found.title),
+            headline.unwrap_or(page_title),
             site_name.as_deref(),
             page.heading.as_deref(),
             page_url,

@@ -253,10 +253,10 @@ fn trim_suffixes(text: &str) -> &str {
         .iter()
         .find_map(|suffix| {
             let start = text.len().checked_sub(suffix.len())?;
-            let whole_word = start == 0 || text[..start].ends_with(' ');
-            text.get(start..)
-                .filter(|end| whole_word && end.eq_ignore_ascii_case(suffix))
-                .map(|_| text[..start].trim_end())
+            // `get`, not indexing: `start` may fall inside a character ("著者 山田").
+            let (head, end) = (text.get(..start)?, text.get(start..)?);
+            let whole_word = head.is_empty() || head.ends_with(' ');
+            (whole_word && end.eq_ignore_ascii_case(suffix)).then(|| head.trim_end())
         })
         .unwrap_or(text)
 }
@@ -422,6 +422,7 @@ mod tests {
             ("By", None),
             ("Jason Upton", Some("Jason Upton")),
             ("Updated on May 5, 2024", None),
+            ("著者 山田 · May 5, 2024", Some("著者 山田")),
         ] {
             assert_eq!(byline(Some(raw.into())).as_deref(), expected, "{raw}");
         }

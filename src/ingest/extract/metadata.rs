@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use dom_query::{Document, NodeRef};
 use serde_json::Value;
 
+use super::headline::HeadlineTexts;
 use super::published;
 use super::tags::decode_references;
 
@@ -97,6 +98,8 @@ pub struct PageMetadata {
     pub date_line: Option<String>,
     /// The first date printed in a short text next to the first `<h1>`, as `YYYY-MM-DD`.
     pub headline_date: Option<String>,
+    /// The name in the first byline ("By Ann Lee") next to the first `<h1>`.
+    pub headline_byline: Option<String>,
     /// The page's first `<h1>`, which tells the headline apart from the site name in `<title>`.
     pub heading: Option<String>,
 }
@@ -106,6 +109,7 @@ pub struct PageMetadata {
 pub fn read(document: &Document) -> PageMetadata {
     let linked = linked_data(document);
     let meta = meta_values(document);
+    let headline_texts = HeadlineTexts::read(document);
     let first_meta = |keys: &[&str]| {
         keys.iter()
             .find_map(|key| meta.get(*key).filter(|value| !value.is_empty()).cloned())
@@ -131,7 +135,8 @@ pub fn read(document: &Document) -> PageMetadata {
         organization_author: linked.organization_author,
         time_element: published::from_time_elements(document),
         date_line: published::from_date_lines(document),
-        headline_date: published::by_headline(document),
+        headline_date: headline_texts.as_ref().and_then(HeadlineTexts::date),
+        headline_byline: headline_texts.as_ref().and_then(HeadlineTexts::byline),
         heading: document
             .select_single("h1")
             .nodes()

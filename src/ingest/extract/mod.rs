@@ -9,6 +9,7 @@ mod dates;
 mod fallback;
 mod fields;
 mod guard;
+mod headline;
 mod metadata;
 mod published;
 mod scripted;
@@ -205,6 +206,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         byline: fields::byline(page.byline)
             .or_else(|| fields::byline(found.byline))
             .or_else(|| fields::byline(page.byline_element))
+            .or(page.headline_byline)
             .or(page.organization_author),
         credits: Vec::new(),
         body_html,

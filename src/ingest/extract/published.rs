@@ -1,8 +1,6 @@
 //! Publication dates a page shows rather than declares: in its URL (`/2024/05/17/`) and in the
 //! short date lines printed by the headline ("May 17, 2024", "17. Mai 2024", "17/05/2024").
 
-use std::collections::VecDeque;
-
 use dom_query::{Document, NodeRef};
 use url::Url;
 
@@ -161,60 +159,6 @@ pub fn from_date_lines(document: &Document) -> Option<String> {
         })
 }
 
-/// How many texts after the headline, and before it, are read for its date line.
-const TEXTS_AFTER_HEADLINE: usize = 20;
-const TEXTS_BEFORE_HEADLINE: usize = 3;
-/// A date line by the headline is short: "By Ann Lee · Updated May 5, 2024 at 10:00".
-const MAX_HEADLINE_DATE_CHARS: usize = 80;
-
-/// The first date printed in a short text just after the page's first `<h1>`, else just before
-/// it: where pages print the date, also when no class or id names it.
-pub fn by_headline(document: &Document) -> Option<String> {
-    let body = document.select_single("body");
-    let mut before = VecDeque::with_capacity(TEXTS_BEFORE_HEADLINE + 1);
-    let mut read_after_headline = None;
-    // Document order with an explicit stack: the depth of the tree is the page's to choose.
-    let mut stack: Vec<NodeRef> = body.nodes().to_vec();
-    while let Some(node) = stack.pop() {
-        if node.is_text() {
-            let text = node.text();
-            let text = text.trim();
-            if text.is_empty() {
-                continue;
-            }
-            let Some(read) = read_after_headline.as_mut() else {
-                before.push_back(text.to_owned());
-                if before.len() > TEXTS_BEFORE_HEADLINE {
-                    before.pop_front();
-                }
-                continue;
-            };
-            if let Some(date) = short_date_line(text) {
-                return Some(date);
-            }
-            *read += 1;
-            if *read == TEXTS_AFTER_HEADLINE {
-                break;
-            }
-            continue;
-        }
-        match node.node_name().as_deref() {
-            Some("script" | "style" | "noscript" | "template") => {}
-            // The headline's own words are not its date ("Release 2024-05-17 is out").
-            Some("h1") if read_after_headline.is_none() => read_after_headline = Some(0),
-            _ => stack.extend(node.children_it(true)),
-        }
-    }
-    read_after_headline?;
-    before.iter().rev().find_map(|text| short_date_line(text))
-}
-
-fn short_date_line(text: &str) -> Option<String> {
-    (text.chars().count() <= MAX_HEADLINE_DATE_CHARS)
-        .then(|| date_in_text(text))
-        .flatten()
-}
-
 fn hints(node: &NodeRef) -> String {
     let mut words = node
         .attr("class")
@@ -283,27 +227,5 @@ mod tests {
             from_date_lines(&Document::from(html)).as_deref(),
             Some("2023-03-03")
         );
-    }
-
-    #[test]
-    fn date_lines_by_the_headline() {
-        let after = r#"<body><nav>Home</nav><header><h1>Fish on 2020-01-01</h1>
-            <div class="x1"><span>Ann Lee</span> <span>Mar 3, 2023</span></div></header>
-            <p>Text</p><p>Comment from May 5, 2024</p></body>"#;
-        let before = r#"<body><div>Updated:</div><div>Mar 4, 2023</div><h1>Fish</h1>
-            <p>A paragraph, longer than any date line, that mentions 1 May 2022 in passing and
-            goes on.</p></body>"#;
-        let without_headline = "<body><p>Mar 5, 2023</p></body>";
-        for (html, expected) in [
-            (after, Some("2023-03-03")),
-            (before, Some("2023-03-04")),
-            (without_headline, None),
-        ] {
-            assert_eq!(
-                by_headline(&Document::from(html)).as_deref(),
-                expected,
-                "{html}"
-            );
-        }
     }
 }

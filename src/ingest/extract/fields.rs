@@ -141,7 +141,7 @@ pub fn title(
 }
 
 /// Whether a part of a title is the site's name: its `og:site_name`, or its host name.
-fn names_site(part: &str, site_name: Option<&str>, page_url: &Url) -> bool {
+pub fn names_site(part: &str, site_name: Option<&str>, page_url: &Url) -> bool {
     let host = squash(page_url.host_str().unwrap_or_default());
     let host_name = host_name(page_url.host_str().unwrap_or_default());
     let squashed = squash(part);
@@ -208,7 +208,27 @@ fn first_words(text: &str) -> String {
 }
 
 /// What bylines print around the name.
-const BYLINE_PREFIXES: &[&str] = &["written by ", "post by ", "by: ", "by ", "von ", "par "];
+const BYLINE_PREFIXES: &[&str] = &[
+    "view all posts by ",
+    "written by ",
+    "posted by ",
+    "post by ",
+    "by: ",
+    "by ",
+    "von ",
+    "par ",
+];
+/// Labels and links that byline markup holds besides (or instead of) a name.
+const NOT_NAMES: &[&str] = &[
+    "by",
+    "posted by",
+    "written by",
+    "author",
+    "the author",
+    "topic author",
+    "full bio",
+    "sign in",
+];
 const BYLINE_SUFFIXES: &[&str] = &["published on", "posted on", "updated on", "updated", "on"];
 
 /// "By Ann Example" -> "Ann Example", "Ann Lee · May 5, 2024" -> "Ann Lee"; URLs and paragraphs
@@ -241,7 +261,9 @@ pub fn byline(raw: Option<String>) -> Option<String> {
         })
         .unwrap_or(name);
     let plausible = !name.is_empty()
-        && !name.eq_ignore_ascii_case("by")
+        && !NOT_NAMES
+            .iter()
+            .any(|label| name.eq_ignore_ascii_case(label))
         && name.chars().count() <= MAX_BYLINE_CHARS
         && !name.contains("://")
         && date_in_text(name).is_none();
@@ -420,6 +442,9 @@ mod tests {
             ("Updated May 5, 2024 Written by Ann Lee", Some("Ann Lee")),
             (", Harbour Post", Some("Harbour Post")),
             ("By", None),
+            ("Posted by", None),
+            ("View all posts by Ann Lee", Some("Ann Lee")),
+            ("Sign In", None),
             ("Jason Upton", Some("Jason Upton")),
             ("Updated on May 5, 2024", None),
             ("著者 山田 · May 5, 2024", Some("著者 山田")),

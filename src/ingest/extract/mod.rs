@@ -193,6 +193,14 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         .filter_map(fields::text_field)
         .find_map(|raw| normalize_date(&raw).map(|at| (raw, at)))
         .unzip();
+    // The page's markup, the extractor's guess, then a byline by the headline; a name that is
+    // only the site's ("USA TODAY" on usatoday.com) is a publisher, kept for when no person is named.
+    let bylines = [
+        fields::byline(page.byline),
+        fields::byline(found.byline),
+        fields::byline(page.byline_element),
+        page.headline_byline,
+    ];
     Ok(ParsedArticle {
         title: fields::title(
             headline.unwrap_or(page_title),
@@ -203,10 +211,12 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         ),
         published_at,
         published_raw,
-        byline: fields::byline(page.byline)
-            .or_else(|| fields::byline(found.byline))
-            .or_else(|| fields::byline(page.byline_element))
-            .or(page.headline_byline)
+        byline: bylines
+            .iter()
+            .flatten()
+            .find(|name| !fields::names_site(name, site_name.as_deref(), page_url))
+            .or(bylines.iter().flatten().next())
+            .cloned()
             .or(page.organization_author),
         credits: Vec::new(),
         body_html,

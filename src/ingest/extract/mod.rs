@@ -16,6 +16,8 @@ mod scripted;
 pub(crate) mod tags;
 mod text;
 
+use std::iter;
+
 use dom_query::Document;
 use dom_smoothie::{Config, Readability};
 use url::Url;
@@ -177,19 +179,15 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     // What the page declares, then what the article's `<time>`, the URL, the scripts and the
     // page's other `<time>` elements say, then a date line printed by the headline (named by its
     // class, else found next to the `<h1>`): the first that reads as a date.
-    let date_candidates = [
-        page.published,
-        found.published_time,
-        // A `<time>` in the article gives the hour and zone a URL's day lacks.
-        fields::first_time(&body_html),
-        published::from_url(page_url),
-        published::from_scripts(html),
-        page.time_element,
-        page.date_line,
-        page.headline_date,
-    ];
-    let (published_raw, published_at) = date_candidates
+    // Lazily: searching the scripts reads the whole page, and most pages declare a date.
+    let date_candidates = [page.published, found.published_time]
         .into_iter()
+        // A `<time>` in the article gives the hour and zone a URL's day lacks.
+        .chain(iter::once_with(|| fields::first_time(&body_html)))
+        .chain(iter::once_with(|| published::from_url(page_url)))
+        .chain(iter::once_with(|| published::from_scripts(html)))
+        .chain([page.time_element, page.date_line, page.headline_date]);
+    let (published_raw, published_at) = date_candidates
         .filter_map(fields::text_field)
         .find_map(|raw| normalize_date(&raw).map(|at| (raw, at)))
         .unzip();

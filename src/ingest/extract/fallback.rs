@@ -4,6 +4,8 @@
 
 use dom_query::Document;
 
+use super::scripted;
+
 /// Never content, whatever the page.
 const CHROME: &str = "script, style, noscript, template, iframe, svg, form, button, nav, footer, \
     aside, dialog, [role=navigation], [role=banner], [role=contentinfo], [role=dialog], \
@@ -14,6 +16,7 @@ const MAIN_REGIONS: &[&str] = &["main", "[role=main]", "#content", "#main", "bod
 /// The HTML of the page's main region with its chrome removed, unsanitized.
 pub fn main_region(html: &str) -> Option<String> {
     let document = Document::from(html);
+    scripted::show_content(&document);
     document.select(CHROME).remove();
     MAIN_REGIONS.iter().find_map(|selector| {
         let region = document.select_single(selector);

@@ -1,11 +1,13 @@
 //! Tidying the article's fields: titles without their " | Site" suffix, bylines without "By",
 //! language tags, and the URLs (canonical, lead image) that may be stored.
 
+use std::collections::HashSet;
+
 use url::Url;
 
+use super::dates::{before_date, date_in_text};
 use super::metadata::clean;
-use super::published::{before_date, date_in_text};
-use super::tags::{TagKind, TagScanner};
+use super::tags::{TagKind, TagScanner, decode_references};
 
 /// Where the canonical link is looked for: it belongs in the head, which rarely runs this long.
 const HEAD_SCAN_BYTES: usize = 512 * 1024;
@@ -100,8 +102,9 @@ fn same_site(a: &Url, b: &Url) -> bool {
 }
 
 /// The headline without the site's name around it ("Headline | Site", "Site: Headline"), told
-/// apart by the site's name, its host name, or the page's `<h1>` matching the other part.
-/// Falls back to the first words of the text when the page has no title at all.
+/// apart by the site's name, its host name, or the page's `<h1>` matching the other part; a
+/// site's front page keeps its whole title. Falls back to the first words of the text when the
+/// page has no title at all.
 pub fn title(
     raw: &str,
     site_name: Option<&str>,
@@ -109,26 +112,16 @@ pub fn title(
     page_url: &Url,
     body_text: &str,
 ) -> String {
-    let title = clean(raw);
+    // Character references left in a title were escaped twice by the site ("And finally&#8230;").
+    let title = clean(&decode_references(raw.as_bytes()));
     if title.is_empty() {
         return first_words(body_text);
     }
-    let host = squash(page_url.host_str().unwrap_or_default());
-    let host_name = host_name(page_url.host_str().unwrap_or_default());
-    let names_site = |part: &str| {
-        let squashed = squash(part);
-        let words: Vec<String> = part
-            .split(|character: char| !character.is_alphanumeric())
-            .filter(|word| word.chars().count() >= 3)
-            .map(squash)
-            .collect();
-        site_name.is_some_and(|site| squash(site) == squashed)
-            || (squashed.len() >= 4 && host.contains(&squashed))
-            || (!words.is_empty() && words.iter().all(|word| host.contains(word.as_str())))
-            || host_name.as_ref().is_some_and(|name| {
-                squashed.contains(name.as_str()) && squashed.len() <= name.len() + 12
-            })
-    };
+    // On a site's front page the site's name is what the page is about, not a suffix.
+    if page_url.path() == "/" && page_url.query().is_none() {
+        return title;
+    }
+    let names_site = |part: &str| names_site(part, site_name, page_url);
     let is_heading = |part: &str| heading.is_some_and(|heading| squash(heading) == squash(part));
     for separator in TITLE_SEPARATORS {
         if let Some((head, tail)) = title.rsplit_once(separator)
@@ -145,6 +138,46 @@ pub fn title(
         }
     }
     title
+}
+
+/// Whether a part of a title is the site's name: its `og:site_name`, or its host name.
+pub fn names_site(part: &str, site_name: Option<&str>, page_url: &Url) -> bool {
+    let host = squash(page_url.host_str().unwrap_or_default());
+    let host_name = host_name(page_url.host_str().unwrap_or_default());
+    let squashed = squash(part);
+    let words: Vec<String> = significant_words(part).map(|word| squash(&word)).collect();
+    site_name.is_some_and(|site| squash(site) == squashed)
+        || (squashed.len() >= 4 && host.contains(&squashed))
+        || (!words.is_empty() && words.iter().all(|word| host.contains(word.as_str())))
+        || host_name.as_ref().is_some_and(|name| {
+            squashed.contains(name.as_str()) && squashed.len() <= name.len() + 12
+        })
+}
+
+/// Whether the page's one `<h1>` can be its headline beside the title the page gives itself:
+/// they share a word, or the title is only the site's name (or nothing). An `<h1>` with no word
+/// of the title is a slogan or a section's name ("Your content. Your canvas.", "Our Blog").
+pub fn headline_fits_title(
+    headline: &str,
+    raw_title: &str,
+    site_name: Option<&str>,
+    page_url: &Url,
+) -> bool {
+    let title = clean(&decode_references(raw_title.as_bytes()));
+    let lower = |word: String| word.to_lowercase();
+    let title_words: HashSet<String> = significant_words(&title).map(lower).collect();
+    let mut headline_words = significant_words(headline).map(lower).peekable();
+    headline_words.peek().is_none()
+        || title_words.is_empty()
+        || names_site(&title, site_name, page_url)
+        || headline_words.any(|word| title_words.contains(&word))
+}
+
+/// The words of three letters or more.
+fn significant_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|character: char| !character.is_alphanumeric())
+        .filter(|word| word.chars().count() >= 3)
+        .map(str::to_owned)
 }
 
 /// The distinctive part of a host: `www.daily-spoon.co.uk` -> `dailyspoon`. Registrable names
@@ -175,7 +208,27 @@ fn first_words(text: &str) -> String {
 }
 
 /// What bylines print around the name.
-const BYLINE_PREFIXES: &[&str] = &["written by ", "post by ", "by: ", "by ", "von ", "par "];
+const BYLINE_PREFIXES: &[&str] = &[
+    "view all posts by ",
+    "written by ",
+    "posted by ",
+    "post by ",
+    "by: ",
+    "by ",
+    "von ",
+    "par ",
+];
+/// Labels and links that byline markup holds besides (or instead of) a name.
+const NOT_NAMES: &[&str] = &[
+    "by",
+    "posted by",
+    "written by",
+    "author",
+    "the author",
+    "topic author",
+    "full bio",
+    "sign in",
+];
 const BYLINE_SUFFIXES: &[&str] = &["published on", "posted on", "updated on", "updated", "on"];
 
 /// "By Ann Example" -> "Ann Example", "Ann Lee · May 5, 2024" -> "Ann Lee"; URLs and paragraphs
@@ -208,7 +261,9 @@ pub fn byline(raw: Option<String>) -> Option<String> {
         })
         .unwrap_or(name);
     let plausible = !name.is_empty()
-        && !name.eq_ignore_ascii_case("by")
+        && !NOT_NAMES
+            .iter()
+            .any(|label| name.eq_ignore_ascii_case(label))
         && name.chars().count() <= MAX_BYLINE_CHARS
         && !name.contains("://")
         && date_in_text(name).is_none();
@@ -220,10 +275,10 @@ fn trim_suffixes(text: &str) -> &str {
         .iter()
         .find_map(|suffix| {
             let start = text.len().checked_sub(suffix.len())?;
-            let whole_word = start == 0 || text[..start].ends_with(' ');
-            text.get(start..)
-                .filter(|end| whole_word && end.eq_ignore_ascii_case(suffix))
-                .map(|_| text[..start].trim_end())
+            // `get`, not indexing: `start` may fall inside a character ("著者 山田").
+            let (head, end) = (text.get(..start)?, text.get(start..)?);
+            let whole_word = head.is_empty() || head.ends_with(' ');
+            (whole_word && end.eq_ignore_ascii_case(suffix)).then(|| head.trim_end())
         })
         .unwrap_or(text)
 }
@@ -313,7 +368,39 @@ mod tests {
             "Spoons, forks: a history"
         );
         assert_eq!(title("Fish - Spoon Daily", None, None, &url, ""), "Fish");
+        assert_eq!(
+            title("Fish &#8230; and chips", None, None, &url, ""),
+            "Fish … and chips"
+        );
         assert_eq!(title("  ", None, None, &url, "one two"), "one two");
+        let front_page = Url::parse("https://www.daily-spoon.example/").expect("a valid URL");
+        assert_eq!(
+            title(
+                "Daily Spoon: news about spoons",
+                None,
+                None,
+                &front_page,
+                ""
+            ),
+            "Daily Spoon: news about spoons"
+        );
+    }
+
+    #[test]
+    fn headlines_that_share_no_word_with_the_title_are_slogans() {
+        let url = page();
+        let fits = |headline: &str, title: &str| headline_fits_title(headline, title, None, &url);
+        assert!(fits(
+            "Fish prices fall",
+            "Fish prices fall again | Daily Spoon"
+        ));
+        assert!(!fits(
+            "Your catch. Your way.",
+            "Fish market software | Daily Spoon"
+        ));
+        assert!(fits("Fish prices fall", "Daily Spoon"));
+        assert!(fits("Fish prices fall", ""));
+        assert!(fits("AI UX", "Something else"));
     }
 
     #[test]
@@ -355,8 +442,12 @@ mod tests {
             ("Updated May 5, 2024 Written by Ann Lee", Some("Ann Lee")),
             (", Harbour Post", Some("Harbour Post")),
             ("By", None),
+            ("Posted by", None),
+            ("View all posts by Ann Lee", Some("Ann Lee")),
+            ("Sign In", None),
             ("Jason Upton", Some("Jason Upton")),
             ("Updated on May 5, 2024", None),
+            ("著者 山田 · May 5, 2024", Some("著者 山田")),
         ] {
             assert_eq!(byline(Some(raw.into())).as_deref(), expected, "{raw}");
         }

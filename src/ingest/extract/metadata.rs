@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
-use dom_query::Document;
+use dom_query::{Document, NodeRef};
 use serde_json::Value;
 
+use super::headline::HeadlineTexts;
 use super::published;
 use super::tags::decode_references;
 
@@ -58,6 +59,9 @@ const PUBLISHED_KEYS: &[&str] = &[
     "citation_publication_date",
     "citation_date",
     "date",
+    "published",
+    "published-date",
+    "og:published_time",
 ];
 const SITE_KEYS: &[&str] = &["og:site_name"];
 const SITE_FALLBACK_KEYS: &[&str] = &["application-name", "publisher"];
@@ -92,6 +96,10 @@ pub struct PageMetadata {
     pub time_element: Option<String>,
     /// The first date printed in a date line by the headline, as `YYYY-MM-DD`.
     pub date_line: Option<String>,
+    /// The first date printed in a short text next to the first `<h1>`, as `YYYY-MM-DD`.
+    pub headline_date: Option<String>,
+    /// The name in the first byline ("By Ann Lee") next to the first `<h1>`.
+    pub headline_byline: Option<String>,
     /// The page's first `<h1>`, which tells the headline apart from the site name in `<title>`.
     pub heading: Option<String>,
 }
@@ -101,6 +109,7 @@ pub struct PageMetadata {
 pub fn read(document: &Document) -> PageMetadata {
     let linked = linked_data(document);
     let meta = meta_values(document);
+    let headline_texts = HeadlineTexts::read(document);
     let first_meta = |keys: &[&str]| {
         keys.iter()
             .find_map(|key| meta.get(*key).filter(|value| !value.is_empty()).cloned())
@@ -126,7 +135,14 @@ pub fn read(document: &Document) -> PageMetadata {
         organization_author: linked.organization_author,
         time_element: published::from_time_elements(document),
         date_line: published::from_date_lines(document),
-        heading: Some(clean(&document.select_single("h1").text())).filter(|h1| !h1.is_empty()),
+        headline_date: headline_texts.as_ref().and_then(HeadlineTexts::date),
+        headline_byline: headline_texts.as_ref().and_then(HeadlineTexts::byline),
+        heading: document
+            .select_single("h1")
+            .nodes()
+            .first()
+            .map(heading_text)
+            .filter(|h1| !h1.is_empty()),
     }
 }
 
@@ -206,11 +222,29 @@ fn sole_headline(document: &Document) -> Option<String> {
             )
         })
     });
-    let headline = clean(&visible.next()?.text());
+    let headline = heading_text(visible.next()?);
     let plausible = visible.next().is_none()
         && headline.split(' ').count() >= 2
         && headline.chars().count() <= 250;
     plausible.then_some(headline)
+}
+
+/// A heading's words as the reader sees them: a line break inside it ("Data Analytics<br>Agency")
+/// parts two words.
+fn heading_text(heading: &NodeRef) -> String {
+    let mut text = String::new();
+    // An explicit stack rather than recursion: the depth of the tree is the page's to choose.
+    let mut stack = vec![*heading];
+    while let Some(node) = stack.pop() {
+        if node.is_text() {
+            text.push_str(&node.text());
+        } else if node.node_name().as_deref() == Some("br") {
+            text.push(' ');
+        } else {
+            stack.extend(node.children_it(true));
+        }
+    }
+    clean(&text)
 }
 
 fn html_language(document: &Document) -> Option<String> {
@@ -400,6 +434,15 @@ mod tests {
         assert_eq!(page.site_name.as_deref(), Some("The Daily Spoon"));
         assert_eq!(page.language.as_deref(), Some("en-GB"));
         assert_eq!(page.lead_image.as_deref(), Some("/lead.jpg"));
+    }
+
+    #[test]
+    fn line_breaks_part_the_words_of_a_headline() {
+        let html = "<body><nav><h1>Site</h1></nav>\
+            <h1 class=hero>Data Analytics<span><br>Agency</span></h1></body>";
+        let page = read(&Document::from(html));
+        assert_eq!(page.headline.as_deref(), Some("Data Analytics Agency"));
+        assert_eq!(page.heading.as_deref(), Some("Site"));
     }
 
     #[test]

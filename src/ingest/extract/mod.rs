@@ -9,10 +9,14 @@ mod dates;
 mod fallback;
 mod fields;
 mod guard;
+mod headline;
 mod metadata;
 mod published;
+mod scripted;
 pub(crate) mod tags;
 mod text;
+
+use std::iter;
 
 use dom_query::Document;
 use dom_smoothie::{Config, Readability};
@@ -136,6 +140,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     // Links resolve against the page's own address, never a `<base>` the page names (which
     // could point anywhere).
     document.select("base").remove();
+    scripted::show_content(&document);
     let page = metadata::read(&document);
     let config = Config {
         // The guard has already counted; the extractor need not count again.
@@ -163,33 +168,40 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     };
     let found = found.map(Guesses::from).unwrap_or_default();
     let site_name = fields::text_field(page.site_name.or(found.site_name));
-    // The headline the reader sees, unless it is only the site's name.
+    let page_title = page.title.as_deref().unwrap_or(&found.title);
+    // The headline the reader sees, unless it is only the site's name or a slogan.
     let headline = page.headline.as_deref().filter(|headline| {
         site_name
             .as_deref()
             .is_none_or(|site| !site.eq_ignore_ascii_case(headline))
+            && fields::headline_fits_title(headline, page_title, site_name.as_deref(), page_url)
     });
     // What the page declares, then what the article's `<time>`, the URL, the scripts and the
-    // page's other `<time>` elements say, then a date line printed by the headline: the first
-    // that reads as a date.
-    let date_candidates = [
-        page.published,
-        found.published_time,
-        // A `<time>` in the article gives the hour and zone a URL's day lacks.
-        fields::first_time(&body_html),
-        published::from_url(page_url),
-        published::from_scripts(html),
-        page.time_element,
-        page.date_line,
-    ];
-    let (published_raw, published_at) = date_candidates
+    // page's other `<time>` elements say, then a date line printed by the headline (named by its
+    // class, else found next to the `<h1>`): the first that reads as a date.
+    // Lazily: searching the scripts reads the whole page, and most pages declare a date.
+    let date_candidates = [page.published, found.published_time]
         .into_iter()
+        // A `<time>` in the article gives the hour and zone a URL's day lacks.
+        .chain(iter::once_with(|| fields::first_time(&body_html)))
+        .chain(iter::once_with(|| published::from_url(page_url)))
+        .chain(iter::once_with(|| published::from_scripts(html)))
+        .chain([page.time_element, page.date_line, page.headline_date]);
+    let (published_raw, published_at) = date_candidates
         .filter_map(fields::text_field)
         .find_map(|raw| normalize_date(&raw).map(|at| (raw, at)))
         .unzip();
+    // The page's markup, the extractor's guess, then a byline by the headline; a name that is
+    // only the site's ("USA TODAY" on usatoday.com) is a publisher, kept for when no person is named.
+    let bylines = [
+        fields::byline(page.byline),
+        fields::byline(found.byline),
+        fields::byline(page.byline_element),
+        page.headline_byline,
+    ];
     Ok(ParsedArticle {
         title: fields::title(
-            headline.or(page.title.as_deref()).unwrap_or(&found.title),
+            headline.unwrap_or(page_title),
             site_name.as_deref(),
             page.heading.as_deref(),
             page_url,
@@ -197,9 +209,12 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         ),
         published_at,
         published_raw,
-        byline: fields::byline(page.byline)
-            .or_else(|| fields::byline(found.byline))
-            .or_else(|| fields::byline(page.byline_element))
+        byline: bylines
+            .iter()
+            .flatten()
+            .find(|name| !fields::names_site(name, site_name.as_deref(), page_url))
+            .or(bylines.iter().flatten().next())
+            .cloned()
             .or(page.organization_author),
         credits: Vec::new(),
         body_html,

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use dom_query::{Document, NodeRef};
 use serde_json::Value;
 
+use super::dates::normalize_date;
 use super::headline::HeadlineTexts;
 use super::published;
 use super::tags::decode_references;
@@ -114,15 +115,19 @@ pub fn read(document: &Document) -> PageMetadata {
         keys.iter()
             .find_map(|key| meta.get(*key).filter(|value| !value.is_empty()).cloned())
     };
+    let published = linked
+        .published
+        .or_else(|| first_meta(PUBLISHED_KEYS))
+        .or_else(|| time_element(document));
+    // The page's printed dates are only wanted when it declares none that reads: looking for
+    // them matches every element of the page against many selectors.
+    let search_page = published.as_deref().and_then(normalize_date).is_none();
     PageMetadata {
         title: linked.title.or_else(|| first_meta(TITLE_KEYS)),
         byline: linked
             .byline
             .or_else(|| first_meta(AUTHOR_KEYS).filter(|author| !author.starts_with("http"))),
-        published: linked
-            .published
-            .or_else(|| first_meta(PUBLISHED_KEYS))
-            .or_else(|| time_element(document)),
+        published,
         site_name: first_meta(SITE_KEYS)
             .or(linked.site_name)
             .or_else(|| first_meta(SITE_FALLBACK_KEYS)),
@@ -133,9 +138,15 @@ pub fn read(document: &Document) -> PageMetadata {
         headline: sole_headline(document),
         byline_element: byline_element(document),
         organization_author: linked.organization_author,
-        time_element: published::from_time_elements(document),
-        date_line: published::from_date_lines(document),
-        headline_date: headline_texts.as_ref().and_then(HeadlineTexts::date),
+        time_element: search_page
+            .then(|| published::from_time_elements(document))
+            .flatten(),
+        date_line: search_page
+            .then(|| published::from_date_lines(document))
+            .flatten(),
+        headline_date: search_page
+            .then(|| headline_texts.as_ref().and_then(HeadlineTexts::date))
+            .flatten(),
         headline_byline: headline_texts.as_ref().and_then(HeadlineTexts::byline),
         heading: document
             .select_single("h1")

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use ammonia::{Builder, UrlRelative};
 use url::Url;
 
-use super::extract::tags::{TagKind, TagScanner};
+use super::extract::tags::{Tag, TagKind, TagScanner};
 
 /// Tags a reader needs to show an article's structure; others are unwrapped (their text kept)
 /// unless listed in [`REMOVED_WITH_CONTENT`].
@@ -113,37 +113,43 @@ pub fn sanitize_html(html: &str, base: Option<&Url>) -> String {
 /// newline right after `<pre>`, and the serializer does not add it back (the HTML standard says
 /// it should), so each reading would lose one of the text's leading newlines.
 fn with_pre_newline_kept(clean: &str) -> String {
-    let mut out = String::with_capacity(clean.len() + 16);
-    let mut copied = 0;
-    for pre in TagScanner::new(clean.as_bytes())
-        .filter(|tag| tag.kind == TagKind::Start && tag.name.as_str() == "pre")
-    {
+    written_into_start_tags(clean, "pre", "\n", |pre| {
         let after = pre.closing_bracket + 1;
-        if clean.as_bytes().get(after) == Some(&b'\n') {
-            // `after` follows an ASCII `>`, so it is a character boundary.
-            out.push_str(clean.get(copied..after).unwrap_or_default());
-            out.push('\n');
-            copied = after;
-        }
-    }
-    out.push_str(clean.get(copied..).unwrap_or_default());
-    out
+        (clean.as_bytes().get(after) == Some(&b'\n')).then_some(after)
+    })
 }
 
 /// Gives every image `loading="lazy" referrerpolicy="no-referrer"`, as the last attributes.
 /// Done here rather than by ammonia's `set_tag_attribute_value`, which adds them in hash-map
 /// order: the same article would then serialize differently from run to run.
 fn with_image_policy(clean: &str) -> String {
+    written_into_start_tags(
+        clean,
+        "img",
+        r#" loading="lazy" referrerpolicy="no-referrer""#,
+        |image| Some(image.closing_bracket),
+    )
+}
+
+/// `clean` with `text` written in at the place `place` picks for each start tag named `name`
+/// (`None` leaves that tag as it is). Sanitized HTML has quoted attributes and escaped text, so
+/// the scanner reads it exactly; the places are on or right after a tag's ASCII `>`, so they are
+/// character boundaries.
+fn written_into_start_tags(
+    clean: &str,
+    name: &str,
+    text: &str,
+    place: impl Fn(&Tag) -> Option<usize>,
+) -> String {
     let mut out = String::with_capacity(clean.len() + 256);
     let mut copied = 0;
-    // Sanitized HTML has quoted attributes and escaped text, so the scanner reads it exactly.
-    for image in TagScanner::new(clean.as_bytes())
-        .filter(|tag| tag.kind == TagKind::Start && tag.name.as_str() == "img")
+    for at in TagScanner::new(clean.as_bytes())
+        .filter(|tag| tag.kind == TagKind::Start && tag.name.as_str() == name)
+        .filter_map(|tag| place(&tag))
     {
-        // `closing_bracket` sits on an ASCII `>`, so it is a character boundary.
-        out.push_str(clean.get(copied..image.closing_bracket).unwrap_or_default());
-        out.push_str(r#" loading="lazy" referrerpolicy="no-referrer""#);
-        copied = image.closing_bracket;
+        out.push_str(clean.get(copied..at).unwrap_or_default());
+        out.push_str(text);
+        copied = at;
     }
     out.push_str(clean.get(copied..).unwrap_or_default());
     out

@@ -7,12 +7,13 @@ use sqlx::{Decode, Sqlite, Type, TypeInfo, ValueRef};
 
 use crate::error::Error;
 
-/// zstd's level for bodies: its default, a third of the text's size at a few hundred MB/s.
+/// zstd's level for what the store compresses: its default, a third of a text's size at a few
+/// hundred MB/s.
 const LEVEL: i32 = 3;
 
-/// A body compressed for storing.
-pub(super) fn compress(body: &str) -> Result<Vec<u8>, Error> {
-    Ok(zstd::bulk::compress(body.as_bytes(), LEVEL)?)
+/// Bytes compressed for storing: article bodies, and pages as they were received.
+pub(super) fn compress(bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    Ok(zstd::bulk::compress(bytes, LEVEL)?)
 }
 
 /// A body read back, whichever way it was stored. Read into a `String` field with

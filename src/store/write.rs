@@ -54,9 +54,9 @@ impl NewArticle {
     pub fn prepare(self) -> Result<PreparedArticle, Error> {
         Ok(PreparedArticle {
             hash: content_hash(&self),
-            compressed_raw: zstd::bulk::compress(&self.raw, 3)?,
-            compressed_html: bodies::compress(&self.parsed.body_html)?,
-            compressed_text: bodies::compress(&self.parsed.body_text)?,
+            compressed_raw: bodies::compress(&self.raw)?,
+            compressed_html: bodies::compress(self.parsed.body_html.as_bytes())?,
+            compressed_text: bodies::compress(self.parsed.body_text.as_bytes())?,
             search: SearchEntry::of(&self),
             article: self,
         })

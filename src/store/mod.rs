@@ -140,7 +140,7 @@ impl Store {
     pub async fn watch_other_writers(&self) -> Result<(), Error> {
         let mut connection =
             SqliteConnection::connect_with(&self.pool.connect_options().as_ref().clone()).await?;
-        let version = Arc::clone(&self.version);
+        let store = self.clone();
         tokio::spawn(async move {
             let mut seen: Option<i64> = None;
             let mut ticks = tokio::time::interval(OTHER_WRITERS_CHECK);
@@ -151,7 +151,7 @@ impl Store {
                     .await
                 {
                     Ok(now) if seen.is_some_and(|seen| seen != now) => {
-                        version.fetch_add(1, Ordering::AcqRel);
+                        store.changed();
                         seen = Some(now);
                     }
                     Ok(now) => seen = Some(now),

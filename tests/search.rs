@@ -269,3 +269,92 @@ async fn the_index_follows_reimports() {
         .expect("count");
     assert_eq!(rows, 1);
 }
+
+/// `search_rank()` beside FTS5's own `bm25()` with the same column weights, for every match.
+async fn ranks_beside_bm25(
+    connection: &mut sqlx::SqliteConnection,
+    table: &str,
+    query: &str,
+) -> Vec<(f64, f64)> {
+    let sql = format!(
+        "SELECT bm25({table}, 10.0, 3.0, 1.0, 3.0),
+                search_rank({table}, (SELECT min(rowid) FROM {table}),
+                                     (SELECT max(rowid) FROM {table}))
+         FROM {table} WHERE {table} MATCH ?1"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(query)
+        .fetch_all(connection)
+        .await
+        .expect("ranking query")
+}
+
+#[tokio::test]
+async fn ranking_is_bm25_when_every_match_is_read() {
+    let app = app_with_articles().await;
+    let mut connection = app.store.pool().acquire().await.expect("connection");
+    // A table with content, so that its rowid range can be read from itself.
+    sqlx::query(
+        "CREATE VIRTUAL TABLE temp.copy USING fts5(title, people, body, site,
+             tokenize = 'unicode61 remove_diacritics 2')",
+    )
+    .execute(&mut *connection)
+    .await
+    .expect("scratch table");
+    sqlx::query(
+        "INSERT INTO temp.copy (rowid, title, body, site)
+         SELECT a.rowid, a.title, b.text, a.site
+         FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
+    )
+    .execute(&mut *connection)
+    .await
+    .expect("copy");
+    for query in [
+        "cafe owners",
+        "harbour",
+        "harbour NOT ferries",
+        "timeta*",
+        "\"tram line\"",
+    ] {
+        let scores = ranks_beside_bm25(&mut connection, "copy", query).await;
+        assert!(!scores.is_empty(), "{query} matches");
+        for (bm25, ours) in scores {
+            assert!(
+                (bm25 - ours).abs() < 1e-9,
+                "{query}: bm25 {bm25}, ours {ours}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn common_words_are_weighed_from_their_first_matches() {
+    let app = TestApp::start().await;
+    let mut connection = app.store.pool().acquire().await.expect("connection");
+    sqlx::query("CREATE VIRTUAL TABLE temp.scratch USING fts5(title, people, body, site)")
+        .execute(&mut *connection)
+        .await
+        .expect("scratch table");
+    // 12,000 rows: "common" in every third (4,000, past the 2,000 matches read), "rare" in
+    // every 150th, and rows of different lengths.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000)
+         INSERT INTO temp.scratch (rowid, title, body)
+         SELECT i, 'row ' || i,
+                'filler ' || substr('words of varying length here ', 1, 1 + i % 29)
+                || CASE WHEN i % 3 = 0 THEN ' common' ELSE '' END
+                || CASE WHEN i % 150 = 0 THEN ' rare' ELSE '' END
+         FROM n",
+    )
+    .execute(&mut *connection)
+    .await
+    .expect("rows");
+    let scores = ranks_beside_bm25(&mut connection, "scratch", "common rare").await;
+    assert_eq!(scores.len(), 80);
+    for (bm25, ours) in scores {
+        assert!(
+            ((bm25 - ours) / bm25).abs() < 0.01,
+            "bm25 {bm25}, ours {ours}: the estimated count of \"common\" is off"
+        );
+    }
+}

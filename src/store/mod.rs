@@ -4,6 +4,7 @@
 mod access;
 mod bodies;
 mod export;
+mod ranking;
 mod read;
 mod reextract;
 mod search;
@@ -101,6 +102,7 @@ impl Store {
             .pragma("cache_size", format!("-{}", cache_mib * 1024));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .after_connect(|connection, _| Box::pin(ranking::register(connection)))
             .connect_with(options)
             .await?;
         let migrator = sqlx::migrate!("./migrations");

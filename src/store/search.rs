@@ -34,9 +34,9 @@ pub struct SearchPage {
     pub more: bool,
 }
 
-/// Ranked by bm25 with the title weighing most, then byline/credits and site, then the body,
-/// among the 1,000 most recently archived matches: as many as the [`MAX_SEARCH_PAGE`] pages
-/// offered hold. FTS5 walks its index newest rowid first and stops there, so a query matching
+/// Ranked by bm25 ([`super::ranking`]) with the title weighing most, then byline/credits and
+/// site, then the body, among the 1,000 most recently archived matches: as many as the
+/// [`MAX_SEARCH_PAGE`] pages offered hold. FTS5 walks its index newest rowid first and stops there, so a query matching
 /// half the archive costs no more than one matching a thousand articles.
 ///
 /// The page of matches is chosen first (rowids only); the body text comes back for those rows
@@ -61,14 +61,16 @@ macro_rules! ranked {
 
 /// Words only: the index alone chooses the candidates.
 const RANKED: &str = ranked!(
-    "SELECT article_search.rowid AS rowid, bm25(article_search, 10.0, 3.0, 1.0, 3.0) AS score
+    "SELECT article_search.rowid AS rowid, search_rank(article_search, (SELECT min(rowid) FROM articles),
+                               (SELECT max(rowid) FROM articles)) AS score
      FROM article_search
      WHERE article_search MATCH ?1 AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL"
 );
 
 /// Words and filters: each candidate is checked against its article.
 const RANKED_FILTERED: &str = ranked!(
-    "SELECT article_search.rowid AS rowid, bm25(article_search, 10.0, 3.0, 1.0, 3.0) AS score
+    "SELECT article_search.rowid AS rowid, search_rank(article_search, (SELECT min(rowid) FROM articles),
+                               (SELECT max(rowid) FROM articles)) AS score
      FROM article_search JOIN articles AS a ON a.rowid = article_search.rowid
      WHERE article_search MATCH ?1
        AND (?2 IS NULL OR a.site = ?2 OR a.site LIKE '%.' || ?2)

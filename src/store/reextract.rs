@@ -2,7 +2,7 @@
 //! article saved again under its old permalink.
 
 use super::Store;
-use super::write::{PreparedArticle, SaveOutcome, save_one};
+use super::write::{PreparedArticle, SaveOutcome, save_article};
 use crate::article::{ArticleId, Slug};
 use crate::error::Error;
 
@@ -83,7 +83,7 @@ impl Store {
         slug: &Slug,
     ) -> Result<SaveOutcome, Error> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let outcome = save_one(&mut tx, prepared).await?;
+        let outcome = save_article(&mut tx, prepared).await?;
         sqlx::query("UPDATE articles SET slug = ?1 WHERE id = ?2")
             .bind(slug.as_str())
             .bind(prepared.article.id.as_str())

@@ -153,29 +153,53 @@ impl SearchEntry {
     }
 }
 
-/// Writes the article's entry in the index (replacing the old one when the article was already
-/// there); called in the transaction that saves it.
-pub(super) async fn index_article(
-    conn: &mut SqliteConnection,
-    rowid: i64,
-    replace: bool,
-    entry: &SearchEntry,
-) -> Result<(), Error> {
-    if replace {
-        sqlx::query("DELETE FROM article_search WHERE rowid = ?1")
-            .bind(rowid)
+/// Search entries written together, after the rows of the articles in a transaction.
+///
+/// FTS5 writes the terms it holds in memory out to a new index segment at the start of every
+/// statement that might have to be undone, which, inside a transaction, is nearly every write.
+/// Entries written one statement each therefore made one segment per article, and FTS5 then
+/// spent most of an import merging them. One statement for the whole batch makes one segment.
+#[derive(Default)]
+pub(super) struct IndexBatch<'a> {
+    replaced: Vec<i64>,
+    entries: Vec<(i64, &'a str, &'a str, &'a str, Option<&'a str>)>,
+}
+
+impl<'a> IndexBatch<'a> {
+    /// The article at `rowid` gets `entry`, replacing its old one when it had been saved before.
+    pub(super) fn add(&mut self, rowid: i64, replace: bool, entry: &'a SearchEntry) {
+        if replace {
+            self.replaced.push(rowid);
+        }
+        self.entries.push((
+            rowid,
+            &entry.title,
+            &entry.people,
+            &entry.body,
+            entry.site.as_deref(),
+        ));
+    }
+
+    /// Writes the batch, in the transaction that saved its articles.
+    pub(super) async fn write(self, conn: &mut SqliteConnection) -> Result<(), Error> {
+        if !self.replaced.is_empty() {
+            sqlx::query(
+                "DELETE FROM article_search WHERE rowid IN (SELECT value FROM json_each(?1))",
+            )
+            .bind(serde_json::to_string(&self.replaced)?)
             .execute(&mut *conn)
             .await?;
+        }
+        if !self.entries.is_empty() {
+            sqlx::query(
+                "INSERT INTO article_search (rowid, title, people, body, site)
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
+                 FROM json_each(?1)",
+            )
+            .bind(serde_json::to_string(&self.entries)?)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
     }
-    sqlx::query(
-        "INSERT INTO article_search (rowid, title, people, body, site) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )
-    .bind(rowid)
-    .bind(&entry.title)
-    .bind(&entry.people)
-    .bind(&entry.body)
-    .bind(&entry.site)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }

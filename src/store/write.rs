@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
-use super::search::{SearchEntry, index_article};
+use super::search::{IndexBatch, SearchEntry};
 use super::{Store, bodies};
 use crate::article::{ArticleId, Slug};
 use crate::error::Error;
@@ -87,10 +87,7 @@ impl Store {
     /// updated in place (the permalink stays), identical ones left alone.
     pub async fn save_all(&self, articles: &[PreparedArticle]) -> Result<Vec<SaveOutcome>, Error> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let mut outcomes = Vec::with_capacity(articles.len());
-        for article in articles {
-            outcomes.push(save_one(&mut tx, article).await?);
-        }
+        let outcomes = save_articles(&mut tx, articles).await?;
         tx.commit().await?;
         self.changed();
         Ok(outcomes)
@@ -105,7 +102,7 @@ impl Store {
         aliases: &[String],
     ) -> Result<SaveOutcome, Error> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let outcome = save_one(&mut tx, prepared).await?;
+        let outcome = save_article(&mut tx, prepared).await?;
         let article = &prepared.article;
         sqlx::query(
             "INSERT INTO fetches (article_id, requested_url, final_url, http_status, content_type,
@@ -136,9 +133,35 @@ impl Store {
     }
 }
 
-pub(super) async fn save_one(
+/// Saves articles inside the caller's transaction: each article's rows, then the search index
+/// for all of them in one statement (see [`IndexBatch`]).
+pub(super) async fn save_articles(
+    conn: &mut SqliteConnection,
+    articles: &[PreparedArticle],
+) -> Result<Vec<SaveOutcome>, Error> {
+    let mut index = IndexBatch::default();
+    let mut outcomes = Vec::with_capacity(articles.len());
+    for article in articles {
+        outcomes.push(save_one(conn, article, &mut index).await?);
+    }
+    index.write(conn).await?;
+    Ok(outcomes)
+}
+
+/// [`save_articles`] for one article.
+pub(super) async fn save_article(
     conn: &mut SqliteConnection,
     prepared: &PreparedArticle,
+) -> Result<SaveOutcome, Error> {
+    let outcomes = save_articles(conn, std::slice::from_ref(prepared)).await?;
+    Ok(outcomes.first().copied().unwrap_or(SaveOutcome::Unchanged))
+}
+
+/// Writes one article's rows; its search entry is added to `index`, written by the caller.
+async fn save_one<'a>(
+    conn: &mut SqliteConnection,
+    prepared: &'a PreparedArticle,
+    index: &mut IndexBatch<'a>,
 ) -> Result<SaveOutcome, Error> {
     let (article, hash) = (&prepared.article, &prepared.hash);
     let existing: Option<String> =
@@ -201,7 +224,7 @@ pub(super) async fn save_one(
     .await?;
     save_body(conn, prepared).await?;
     save_raw(conn, prepared).await?;
-    index_article(conn, rowid, existing.is_some(), &prepared.search).await?;
+    index.add(rowid, existing.is_some(), &prepared.search);
     Ok(if existing.is_some() {
         SaveOutcome::Updated
     } else {

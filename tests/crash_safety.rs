@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::{database_url, write_corpus};
-use tearsheet::store::{Store, StoredBody};
+use tearsheet::store::{Store, StoredBody, StoredText};
 
 /// Articles in the corpus: more than the kills below can get through, so that every killed run
 /// still has articles left to write.
@@ -96,7 +96,7 @@ async fn whole_articles(database_dir: &Path) -> BTreeSet<String> {
         .expect("integrity_check");
     assert_eq!(integrity, ["ok"]);
 
-    let stored: Vec<(String, String, StoredBody, StoredBody)> = sqlx::query_as(
+    let stored: Vec<(String, String, StoredText, StoredBody)> = sqlx::query_as(
         "SELECT a.id, a.title, b.text, b.html
              FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
     )
@@ -105,7 +105,10 @@ async fn whole_articles(database_dir: &Path) -> BTreeSet<String> {
     .expect("articles");
     let rows: Vec<(String, String, String, String)> = stored
         .into_iter()
-        .map(|(id, title, text, html)| (id, title, text.into(), html.into()))
+        .map(|(id, title, text, html)| {
+            let html: String = html.into();
+            (id, title, text.read(&html).expect("text"), html)
+        })
         .collect();
     for (id, title, body_text, body_html) in &rows {
         let n = usize::from_str_radix(id, 16).expect("the corpus ids are hex numbers");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use common::{TestApp, database_url, write_corpus};
 use tearsheet::commands::{export_archive, import_paths};
-use tearsheet::store::{Store, StoredBody};
+use tearsheet::store::{Store, StoredBody, StoredText};
 
 type ArticleRow = (
     String,
@@ -19,16 +19,17 @@ type ArticleRow = (
 );
 
 async fn articles(store: &Store) -> Vec<ArticleRow> {
-    let rows: Vec<(_, _, _, StoredBody, _, _, _)> = sqlx::query_as(
-        "SELECT a.id, a.slug, a.title, b.text, a.published_at, a.original_url, a.credits
+    let rows: Vec<(_, _, _, StoredText, StoredBody, _, _, _)> = sqlx::query_as(
+        "SELECT a.id, a.slug, a.title, b.text, b.html, a.published_at, a.original_url, a.credits
          FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id ORDER BY a.id",
     )
     .fetch_all(store.pool())
     .await
     .expect("articles");
     rows.into_iter()
-        .map(|(id, slug, title, text, published, url, credits)| {
-            (id, slug, title, text.into(), published, url, credits)
+        .map(|(id, slug, title, text, html, published, url, credits)| {
+            let text = text.read(&String::from(html)).expect("text");
+            (id, slug, title, text, published, url, credits)
         })
         .collect()
 }

@@ -2,7 +2,7 @@
 
 use sqlx::AssertSqlSafe;
 
-use super::{Store, StoredBody};
+use super::{Store, StoredBody, StoredText};
 use crate::article::ArticleId;
 use crate::error::Error;
 
@@ -20,8 +20,8 @@ pub struct StoredArticle {
     pub original_url: Option<String>,
     #[sqlx(try_from = "StoredBody")]
     pub body_html: String,
-    #[sqlx(try_from = "StoredBody")]
-    pub body_text: String,
+    /// Read by [`StoredArticle::body_text`]: the page shows the html alone.
+    text: StoredText,
     pub related: String,
     pub excerpt: String,
     pub word_count: i64,
@@ -32,6 +32,13 @@ pub struct StoredArticle {
     pub archived_at: String,
     pub updated_at: String,
     pub sort_key: String,
+}
+
+impl StoredArticle {
+    /// The article's text, as extracted beside its html.
+    pub fn body_text(&self) -> Result<String, Error> {
+        self.text.read(&self.body_html)
+    }
 }
 
 /// A site and how many articles the archive holds from it.
@@ -193,7 +200,7 @@ impl Store {
     pub async fn article(&self, id: &ArticleId) -> Result<Option<StoredArticle>, Error> {
         Ok(sqlx::query_as(
             "SELECT a.id, a.slug, a.title, a.byline, a.credits, a.published_raw, a.published_at,
-                    a.site, a.original_url, b.html AS body_html, b.text AS body_text, a.related,
+                    a.site, a.original_url, b.html AS body_html, b.text, a.related,
                     a.excerpt, a.word_count, a.site_name, a.language, a.source_kind,
                     a.source_name, a.archived_at, a.updated_at, a.sort_key
              FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id

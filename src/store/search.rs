@@ -3,7 +3,7 @@
 use sqlx::SqliteConnection;
 
 use super::write::NewArticle;
-use super::{Store, StoredBody};
+use super::{Store, StoredBody, StoredText};
 use crate::error::Error;
 use crate::search::{SearchQuery, index_text};
 
@@ -23,8 +23,12 @@ pub struct SearchHit {
     pub archived_at: String,
     pub word_count: i64,
     /// Body text around the matches, matched words marked (see [`crate::search::snippet_parts`]).
-    #[sqlx(try_from = "StoredBody")]
+    #[sqlx(skip)]
     pub snippet: String,
+    /// What the snippet is cut from: the article's text, read with its html.
+    text: StoredText,
+    #[sqlx(try_from = "StoredBody")]
+    html: String,
 }
 
 /// A page of results; `more` when a further page exists.
@@ -36,11 +40,13 @@ pub struct SearchPage {
 
 /// Ranked by bm25 ([`super::ranking`]) with the title weighing most, then byline/credits and
 /// site, then the body, among the 1,000 most recently archived matches: as many as the
-/// [`MAX_SEARCH_PAGE`] pages offered hold. FTS5 walks its index newest rowid first and stops there, so a query matching
-/// half the archive costs no more than one matching a thousand articles.
+/// [`MAX_SEARCH_PAGE`] pages offered hold. FTS5 walks its index newest rowid first and stops
+/// there, so a query matching half the archive costs no more than one matching a thousand
+/// articles.
 ///
-/// The page of matches is chosen first (rowids only); the body text comes back for those rows
-/// alone, and the snippet is cut from it in Rust. `$candidates` is one of the two below.
+/// The page of matches is chosen first (rowids only); the body text (stored against the html,
+/// so both) comes back for those rows alone, and the snippet is cut from it in Rust.
+/// `$candidates` is one of the two below.
 macro_rules! ranked {
     ($candidates:literal) => {
         concat!(
@@ -51,7 +57,7 @@ macro_rules! ranked {
              ),
              page AS (SELECT rowid, score FROM candidates ORDER BY score LIMIT ?5 OFFSET ?6)
              SELECT a.id, a.slug, a.title, a.site, a.published_raw, a.published_at, a.archived_at,
-                    a.word_count, b.text AS snippet
+                    a.word_count, b.text, b.html
              FROM page JOIN articles AS a ON a.rowid = page.rowid
                  JOIN article_bodies AS b ON b.article_id = a.id
              ORDER BY page.score"
@@ -81,7 +87,7 @@ const RANKED_FILTERED: &str = ranked!(
 /// Filters only (no words): newest first, the excerpt standing in for a snippet.
 const FILTERED: &str =
     "SELECT id, slug, title, site, published_raw, published_at, archived_at, word_count,
-        excerpt AS snippet
+        excerpt AS text, '' AS html
  FROM articles
  WHERE (?2 IS NULL OR site = ?2 OR site LIKE '%.' || ?2)
    AND (?3 IS NULL OR sort_key < ?3)
@@ -118,10 +124,13 @@ impl Store {
             .await?;
         let more = hits.len() > SEARCH_PAGE_SIZE as usize && page < MAX_SEARCH_PAGE;
         hits.truncate(SEARCH_PAGE_SIZE as usize);
-        if expression.is_some() {
-            for hit in &mut hits {
-                hit.snippet = query.snippet(&hit.snippet);
-            }
+        for hit in &mut hits {
+            let text = hit.text.read(&hit.html)?;
+            hit.snippet = if expression.is_some() {
+                query.snippet(&text)
+            } else {
+                text
+            };
         }
         Ok(SearchPage { hits, more })
     }

@@ -56,7 +56,10 @@ impl NewArticle {
             hash: content_hash(&self),
             compressed_raw: bodies::compress(&self.raw)?,
             compressed_html: bodies::compress(self.parsed.body_html.as_bytes())?,
-            compressed_text: bodies::compress(self.parsed.body_text.as_bytes())?,
+            compressed_text: bodies::compress_against_html(
+                self.parsed.body_text.as_bytes(),
+                &self.parsed.body_html,
+            )?,
             search: SearchEntry::of(&self),
             article: self,
         })

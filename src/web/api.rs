@@ -130,7 +130,7 @@ pub async fn show_article(
 ) -> Result<Json<ArticleDetail>, ApiError> {
     let id = ArticleId::parse(&id).ok_or(Error::NotFound)?;
     let article = state.store.article(&id).await?.ok_or(Error::NotFound)?;
-    Ok(Json(ArticleDetail::from(article)))
+    Ok(Json(ArticleDetail::try_from(article)?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,9 +221,12 @@ impl From<SearchHit> for ArticleListItem {
     }
 }
 
-impl From<StoredArticle> for ArticleDetail {
-    fn from(article: StoredArticle) -> Self {
-        Self {
+impl TryFrom<StoredArticle> for ArticleDetail {
+    type Error = Error;
+
+    fn try_from(article: StoredArticle) -> Result<Self, Error> {
+        Ok(Self {
+            body_text: article.body_text()?,
             permalink: permalink_of(&article.id, article.slug),
             id: article.id,
             title: article.title,
@@ -235,13 +238,12 @@ impl From<StoredArticle> for ArticleDetail {
             original_url: article.original_url,
             language: article.language,
             body_html: article.body_html,
-            body_text: article.body_text,
             related: serde_json::from_str(&article.related).unwrap_or_default(),
             word_count: article.word_count,
             source: article.source_kind,
             archived_at: article.archived_at,
             updated_at: article.updated_at,
-        }
+        })
     }
 }
 

@@ -402,3 +402,32 @@ async fn the_navigation_marks_the_page_that_is_open() {
     let article = format!("/a/{SAMPLE_ID}/harbour-ferries-return-to-the-old-quay");
     assert!(current(app.page(&article).await).is_empty());
 }
+
+/// The titles an article page links to as its newer (`rel=prev`) and older (`rel=next`)
+/// neighbours in the listing.
+async fn neighbour_titles(app: &TestApp, n: usize) -> (Option<String>, Option<String>) {
+    let html = app
+        .page(&format!("/a/{n:016x}/invented-story-number-{n}"))
+        .await;
+    let page = dom_query::Document::from(html.as_str());
+    let title = |rel: &str| {
+        let link = page.select(&format!(".pager a[rel={rel}]"));
+        link.exists().then(|| {
+            link.text()
+                .trim_matches(|c: char| c == '←' || c == '→' || c.is_whitespace())
+                .to_owned()
+        })
+    };
+    (title("prev"), title("next"))
+}
+
+#[tokio::test]
+async fn an_article_links_to_its_neighbours_in_the_listing() {
+    let app = TestApp::start().await;
+    // Listing order, newest first (same day: larger id first): 1, 0, 3, 2.
+    app.import(&[write_corpus(app.dir.path(), 4)]).await;
+    let story = |n: usize| Some(format!("Invented story number {n}"));
+    assert_eq!(neighbour_titles(&app, 0).await, (story(1), story(3)));
+    assert_eq!(neighbour_titles(&app, 1).await, (None, story(0)));
+    assert_eq!(neighbour_titles(&app, 2).await, (story(3), None));
+}

@@ -181,6 +181,26 @@ const SITE_NEWER: &str =
  FROM articles WHERE site = ?3 AND (sort_key, id) > (?1, ?2)
  ORDER BY sort_key ASC, id ASC";
 
+/// The article just newer and the one just older than `(?1, ?2)` in one statement (one trip to
+/// the database for an article page instead of two); `newer` tells which is which.
+const NEIGHBOURS: &str = "SELECT * FROM (
+     SELECT 1 AS newer, id, slug, title, site, published_raw, published_at, archived_at, excerpt,
+         word_count, sort_key
+     FROM articles WHERE (sort_key, id) > (?1, ?2) ORDER BY sort_key ASC, id ASC LIMIT 1)
+ UNION ALL
+ SELECT * FROM (
+     SELECT 0 AS newer, id, slug, title, site, published_raw, published_at, archived_at, excerpt,
+         word_count, sort_key
+     FROM articles WHERE (sort_key, id) < (?1, ?2) ORDER BY sort_key DESC, id DESC LIMIT 1)";
+
+/// One row of [`NEIGHBOURS`].
+#[derive(sqlx::FromRow)]
+struct Neighbour {
+    newer: bool,
+    #[sqlx(flatten)]
+    summary: ArticleSummary,
+}
+
 const FEED_ALL: &str =
     "SELECT a.id, a.slug, a.title, a.byline, a.site, a.published_at, a.archived_at, a.updated_at,
         a.excerpt, b.html AS body_html
@@ -193,8 +213,8 @@ const FEED_SITE: &str =
  WHERE a.site = ?1 ORDER BY a.sort_key DESC, a.id DESC";
 
 /// The listing queries, for `EXPLAIN QUERY PLAN` checks in tests. Each query's `LIMIT` is
-/// appended as a number, see [`with_limit`].
-pub const LISTING_QUERIES: [&str; 4] = [ALL_OLDER, ALL_NEWER, SITE_OLDER, SITE_NEWER];
+/// appended as a number, see [`with_limit`] ([`NEIGHBOURS`] takes one more, harmlessly).
+pub const LISTING_QUERIES: [&str; 5] = [ALL_OLDER, ALL_NEWER, SITE_OLDER, SITE_NEWER, NEIGHBOURS];
 
 impl Store {
     pub async fn article(&self, id: &ArticleId) -> Result<Option<StoredArticle>, Error> {
@@ -298,10 +318,20 @@ impl Store {
 
     /// The articles on either side of `article` in the full listing.
     pub async fn neighbours(&self, article: &StoredArticle) -> Result<Neighbours, Error> {
-        let at = (article.sort_key.as_str(), article.id.as_str());
-        let newer = self.summaries(true, at, None, 1).await?.pop();
-        let older = self.summaries(false, at, None, 1).await?.pop();
-        Ok(Neighbours { newer, older })
+        let rows: Vec<Neighbour> = sqlx::query_as(NEIGHBOURS)
+            .bind(&article.sort_key)
+            .bind(&article.id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut neighbours = Neighbours::default();
+        for row in rows {
+            if row.newer {
+                neighbours.newer = Some(row.summary);
+            } else {
+                neighbours.older = Some(row.summary);
+            }
+        }
+        Ok(neighbours)
     }
 
     async fn summaries(

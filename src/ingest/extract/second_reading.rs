@@ -30,12 +30,13 @@ pub struct SecondReading {
     pub author: String,
 }
 
-/// trafilatura's article, links and images kept, comments left out, its own readability and
-/// jusText fallbacks on (on the dev sets they gain more than they cost).
+/// trafilatura's article, links and images kept, comments left out. Its own readability and
+/// jusText fallbacks stay off: on the dev sets they gained 0.005 AEB F1 and 0.008 WCXB word F1
+/// but made the median page 1.6 times slower and one page take over a second.
 pub fn read(html: &str, page_url: &Url) -> Option<SecondReading> {
     let mut options = Options::default()
         .with_url(page_url.clone())
-        .with_fallback(true)
+        .with_fallback(false)
         .with_links(true)
         .with_images(true)
         .with_exclude_comments(true);

@@ -464,3 +464,19 @@ fn the_extract_command_prints_plain_text_with_a_given_url() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("No article was found"), "{stderr}");
 }
+
+#[test]
+fn an_author_only_the_second_reading_names_is_kept() {
+    let paragraph = "<p>The night ferries that stopped crossing the fjord three winters ago \
+        return next month, with two refitted boats and a timetable that meets the last train \
+        from the city, the operator said on Tuesday.</p>";
+    let html = format!(
+        "<html><head><title>Night ferries return to the fjord</title></head><body><article>\
+         <h1>Night ferries return to the fjord</h1><p><a rel=\"me\" href=\"/about\">Marta \
+         Lindqvist</a></p>{}</article></body></html>",
+        paragraph.repeat(4)
+    );
+    let url = Url::parse("https://fjordnews.example/ferries").expect("a URL");
+    let article = extract_article(&html, &url).expect("an article");
+    assert_eq!(article.byline.as_deref(), Some("Marta Lindqvist"));
+}

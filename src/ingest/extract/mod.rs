@@ -1,5 +1,6 @@
 //! A fetched web page to an article: decode the bytes, refuse pathological pages, find the
-//! article with dom_smoothie, sanitize it and read the page's metadata.
+//! article with dom_smoothie checked against trafilatura, sanitize it and read the page's
+//! metadata.
 //!
 //! Every function here is blocking and CPU-bound; callers on the async runtime run
 //! [`extract_article`] in `spawn_blocking` with a deadline.
@@ -13,6 +14,7 @@ mod headline;
 mod metadata;
 mod published;
 mod scripted;
+mod second_reading;
 pub(crate) mod tags;
 mod text;
 
@@ -29,6 +31,7 @@ pub use charset::{check_is_html, decode_html};
 pub use dates::normalize_date;
 pub use fields::{canonical_url, declared_url};
 pub use guard::MAX_HTML_BYTES;
+use second_reading::SecondReading;
 use text::plain_text;
 
 /// Fewer visible characters than this is a stub, an error page or a paywall notice, not an
@@ -90,8 +93,42 @@ fn sanitized(content: &str, page_url: &Url) -> Result<(String, String), ExtractE
     Ok((body_html, body_text))
 }
 
+fn visible_chars(body_text: &str) -> usize {
+    body_text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
 fn is_article_length(body_text: &str) -> bool {
-    body_text.chars().filter(|c| !c.is_whitespace()).count() >= MIN_ARTICLE_CHARS
+    visible_chars(body_text) >= MIN_ARTICLE_CHARS
+}
+
+/// dom_smoothie's article (`first`, sanitized) checked against trafilatura's: replaced by it when
+/// that is several times longer, without the paragraphs it lacks when the two are about as long.
+/// A second reading that cannot be sanitized is ignored, not an error.
+fn better_body(
+    first: Option<(String, String)>,
+    second: Option<&SecondReading>,
+    page_url: &Url,
+) -> Option<(String, String)> {
+    let Some(second) = second else {
+        return first;
+    };
+    let first_chars = first.as_ref().map_or(0, |(_, text)| visible_chars(text));
+    let second_chars = visible_chars(&second.text);
+    let replacement = if second_reading::is_better(first_chars, second_chars) {
+        sanitized(&second.html, page_url).ok()
+    } else if second_reading::agrees(first_chars, second_chars) {
+        first
+            .as_ref()
+            .and_then(|(first_html, _)| {
+                second_reading::confirmed_paragraphs(first_html, &second.text)
+            })
+            .and_then(|trimmed| sanitized(&trimmed, page_url).ok())
+    } else {
+        None
+    };
+    replacement
+        .filter(|(_, text)| is_article_length(text))
+        .or(first)
 }
 
 /// The page URL when neither the caller nor the page itself gives one. Relative links then point
@@ -151,21 +188,26 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         .and_then(|mut readability| readability.parse())
         .inspect_err(|error| tracing::debug!(%error, "extractor found no article"))
         .ok();
-    // The extractor's article, else (none, or too short to be one) the page's main region.
+    // The extractor's article, else (none, or too short to be one) the page's main region; either
+    // replaced by trafilatura's when that is several times longer, or trimmed to the paragraphs
+    // trafilatura also kept when the two are about as long.
     let readable = found
         .as_ref()
         .map(|found| sanitized(&found.content, page_url))
         .transpose()?
         .filter(|(_, body_text)| is_article_length(body_text));
-    let (body_html, body_text) = match readable {
-        Some(readable) => readable,
-        None => {
-            let region = fallback::main_region(html).ok_or(ExtractError::NoArticle)?;
-            Some(sanitized(&region, page_url)?)
-                .filter(|(_, body_text)| is_article_length(body_text))
-                .ok_or(ExtractError::NoArticle)?
-        }
+    let first = match readable {
+        Some(readable) => Some(readable),
+        None => fallback::main_region(html)
+            .map(|region| sanitized(&region, page_url))
+            .transpose()?
+            .filter(|(_, body_text)| is_article_length(body_text)),
     };
+    let second = second_reading::read(html, page_url);
+    // A dateline trimmed from the body still dates it.
+    let first_html = first.as_ref().map(|(first_html, _)| first_html.clone());
+    let (body_html, body_text) =
+        better_body(first, second.as_ref(), page_url).ok_or(ExtractError::NoArticle)?;
     let found = found.map(Guesses::from).unwrap_or_default();
     let site_name = fields::text_field(page.site_name.or(found.site_name));
     let page_title = page.title.as_deref().unwrap_or(&found.title);
@@ -183,7 +225,9 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     let date_candidates = [page.published, found.published_time]
         .into_iter()
         // A `<time>` in the article gives the hour and zone a URL's day lacks.
-        .chain(iter::once_with(|| fields::first_time(&body_html)))
+        .chain(iter::once_with(|| {
+            fields::first_time(first_html.as_deref().unwrap_or(&body_html))
+        }))
         .chain(iter::once_with(|| published::from_url(page_url)))
         .chain(iter::once_with(|| published::from_scripts(html)))
         .chain([page.time_element, page.date_line, page.headline_date]);
@@ -192,7 +236,8 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         .find_map(|raw| normalize_date(&raw).map(|at| (raw, at)))
         .unzip();
     // The page's markup, the extractor's guess, then a byline by the headline; a name that is
-    // only the site's ("USA TODAY" on usatoday.com) is a publisher, kept for when no person is named.
+    // only the site's ("USA TODAY" on usatoday.com) is a publisher, kept for when no person is
+    // named; trafilatura's guess only when none of ours finds anyone.
     let bylines = [
         fields::byline(page.byline),
         fields::byline(found.byline),
@@ -215,7 +260,8 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
             .find(|name| !fields::names_site(name, site_name.as_deref(), page_url))
             .or(bylines.iter().flatten().next())
             .cloned()
-            .or(page.organization_author),
+            .or(page.organization_author)
+            .or_else(|| fields::byline(second.map(|second| second.author))),
         credits: Vec::new(),
         body_html,
         body_text,

@@ -76,12 +76,25 @@ impl Type<Sqlite> for StoredText {
 
 impl<'r> Decode<'r, Sqlite> for StoredText {
     fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
+        Ok(match Stored::decode(value)? {
+            Stored::Plain(text) => Self::Plain(text),
+            Stored::Compressed(bytes) => Self::Compressed(bytes.to_vec()),
+        })
+    }
+}
+
+/// A body column's value as SQLite holds it: plain TEXT (moved by migration 0007) or a BLOB.
+enum Stored<'r> {
+    Plain(String),
+    Compressed(&'r [u8]),
+}
+
+impl<'r> Stored<'r> {
+    fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
         if value.type_info().name() == "TEXT" {
             return Ok(Self::Plain(<String as Decode<Sqlite>>::decode(value)?));
         }
-        Ok(Self::Compressed(<Vec<u8> as Decode<Sqlite>>::decode(
-            value,
-        )?))
+        Ok(Self::Compressed(<&[u8] as Decode<Sqlite>>::decode(value)?))
     }
 }
 
@@ -107,11 +120,10 @@ impl Type<Sqlite> for StoredBody {
 
 impl<'r> Decode<'r, Sqlite> for StoredBody {
     fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
-        if value.type_info().name() == "TEXT" {
-            return Ok(Self(<String as Decode<Sqlite>>::decode(value)?));
-        }
-        let compressed = <&[u8] as Decode<Sqlite>>::decode(value)?;
-        Ok(Self(String::from_utf8(zstd::decode_all(compressed)?)?))
+        Ok(Self(match Stored::decode(value)? {
+            Stored::Plain(html) => html,
+            Stored::Compressed(bytes) => String::from_utf8(zstd::decode_all(bytes)?)?,
+        }))
     }
 }
 

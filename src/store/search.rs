@@ -46,12 +46,16 @@ pub struct SearchPage {
 ///
 /// The page of matches is chosen first (rowids only); the body text (stored against the html,
 /// so both) comes back for those rows alone, and the snippet is cut from it in Rust.
-/// `$candidates` is one of the two below.
+/// `$matches` (the `FROM` and `WHERE` of the candidates) is one of the two below.
 macro_rules! ranked {
-    ($candidates:literal) => {
+    ($matches:literal) => {
         concat!(
-            "WITH candidates AS (",
-            $candidates,
+            "WITH candidates AS (
+                SELECT article_search.rowid AS rowid,
+                       search_rank(article_search, (SELECT min(rowid) FROM articles),
+                                   (SELECT max(rowid) FROM articles)) AS score
+             ",
+            $matches,
             "   ORDER BY article_search.rowid DESC
                 LIMIT 1000
              ),
@@ -67,17 +71,13 @@ macro_rules! ranked {
 
 /// Words only: the index alone chooses the candidates.
 const RANKED: &str = ranked!(
-    "SELECT article_search.rowid AS rowid, search_rank(article_search, (SELECT min(rowid) FROM articles),
-                               (SELECT max(rowid) FROM articles)) AS score
-     FROM article_search
+    "FROM article_search
      WHERE article_search MATCH ?1 AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL"
 );
 
 /// Words and filters: each candidate is checked against its article.
 const RANKED_FILTERED: &str = ranked!(
-    "SELECT article_search.rowid AS rowid, search_rank(article_search, (SELECT min(rowid) FROM articles),
-                               (SELECT max(rowid) FROM articles)) AS score
-     FROM article_search JOIN articles AS a ON a.rowid = article_search.rowid
+    "FROM article_search JOIN articles AS a ON a.rowid = article_search.rowid
      WHERE article_search MATCH ?1
        AND (?2 IS NULL OR a.site = ?2 OR a.site LIKE '%.' || ?2)
        AND (?3 IS NULL OR a.sort_key < ?3)

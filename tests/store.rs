@@ -4,12 +4,18 @@ mod common;
 
 use tearsheet::store::{LISTING_QUERIES, Store};
 
-#[tokio::test]
-async fn listing_queries_use_an_index_and_never_sort() {
+/// A store on a new database in a folder of its own, kept while the folder lives.
+async fn new_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("dir");
     let store = Store::open(&common::database_url(dir.path()))
         .await
         .expect("open");
+    (dir, store)
+}
+
+#[tokio::test]
+async fn listing_queries_use_an_index_and_never_sort() {
+    let (_dir, store) = new_store().await;
     for sql in LISTING_QUERIES {
         let explain = format!("EXPLAIN QUERY PLAN {sql} LIMIT 51");
         let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(explain))
@@ -37,10 +43,7 @@ async fn listing_queries_use_an_index_and_never_sort() {
 
 #[tokio::test]
 async fn connections_use_wal_foreign_keys_and_a_busy_timeout() {
-    let dir = tempfile::tempdir().expect("dir");
-    let store = Store::open(&common::database_url(dir.path()))
-        .await
-        .expect("open");
+    let (dir, store) = new_store().await;
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(store.pool())
         .await
@@ -132,10 +135,7 @@ async fn an_older_database_keeps_its_articles_when_upgraded() {
 /// Bodies are stored compressed and read back as they were written.
 #[tokio::test]
 async fn bodies_are_stored_compressed() {
-    let dir = tempfile::tempdir().expect("dir");
-    let store = Store::open(&common::database_url(dir.path()))
-        .await
-        .expect("open");
+    let (dir, store) = new_store().await;
     let corpus = common::write_corpus(dir.path(), 3);
     tearsheet::commands::import_paths(&store, &[corpus])
         .await

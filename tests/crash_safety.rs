@@ -16,7 +16,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::{database_url, write_corpus};
-use tearsheet::store::{Store, StoredBody, StoredText};
+use tearsheet::article::ArticleId;
+use tearsheet::store::Store;
 
 /// Articles in the corpus: more than the kills below can get through, so that every killed run
 /// still has articles left to write.
@@ -96,20 +97,17 @@ async fn whole_articles(database_dir: &Path) -> BTreeSet<String> {
         .expect("integrity_check");
     assert_eq!(integrity, ["ok"]);
 
-    let stored: Vec<(String, String, StoredText, StoredBody)> = sqlx::query_as(
-        "SELECT a.id, a.title, b.text, b.html
-             FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
-    )
-    .fetch_all(pool)
-    .await
-    .expect("articles");
-    let rows: Vec<(String, String, String, String)> = stored
-        .into_iter()
-        .map(|(id, title, text, html)| {
-            let html: String = html.into();
-            (id, title, text.read(&html).expect("text"), html)
-        })
-        .collect();
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM articles")
+        .fetch_all(pool)
+        .await
+        .expect("articles");
+    let mut rows = Vec::new();
+    for id in ids {
+        let id = ArticleId::parse(&id).expect("id");
+        let article = store.article(&id).await.expect("read").expect("article");
+        let text = article.body_text().expect("text");
+        rows.push((article.id, article.title, text, article.body_html));
+    }
     for (id, title, body_text, body_html) in &rows {
         let n = usize::from_str_radix(id, 16).expect("the corpus ids are hex numbers");
         assert_eq!(*title, format!("Invented story number {n}"));

@@ -5,8 +5,9 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{TestApp, database_url, write_corpus};
+use tearsheet::article::ArticleId;
 use tearsheet::commands::{export_archive, import_paths};
-use tearsheet::store::{Store, StoredBody, StoredText};
+use tearsheet::store::Store;
 
 type ArticleRow = (
     String,
@@ -19,19 +20,26 @@ type ArticleRow = (
 );
 
 async fn articles(store: &Store) -> Vec<ArticleRow> {
-    let rows: Vec<(_, _, _, StoredText, StoredBody, _, _, _)> = sqlx::query_as(
-        "SELECT a.id, a.slug, a.title, b.text, b.html, a.published_at, a.original_url, a.credits
-         FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id ORDER BY a.id",
-    )
-    .fetch_all(store.pool())
-    .await
-    .expect("articles");
-    rows.into_iter()
-        .map(|(id, slug, title, text, html, published, url, credits)| {
-            let text = text.read(&String::from(html)).expect("text");
-            (id, slug, title, text, published, url, credits)
-        })
-        .collect()
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM articles ORDER BY id")
+        .fetch_all(store.pool())
+        .await
+        .expect("articles");
+    let mut rows = Vec::new();
+    for id in ids {
+        let id = ArticleId::parse(&id).expect("id");
+        let article = store.article(&id).await.expect("read").expect("article");
+        let text = article.body_text().expect("text");
+        rows.push((
+            article.id,
+            article.slug,
+            article.title,
+            text,
+            article.published_at,
+            article.original_url,
+            article.credits,
+        ));
+    }
+    rows
 }
 
 async fn round_trip(sources: &[PathBuf], work: &Path) -> (Vec<ArticleRow>, Vec<ArticleRow>) {

@@ -6,8 +6,8 @@ mod fixture_site;
 
 use common::{TestApp, write_corpus};
 use fixture_site::{Answer, FixtureSite, LOOPBACK, response};
+use tearsheet::article::ArticleId;
 use tearsheet::commands::{ReextractSummary, reextract};
-use tearsheet::store::{StoredBody, StoredText};
 
 const STORY: &str = include_str!("fixtures/pages/story.html");
 
@@ -46,15 +46,15 @@ async fn make_stale(app: &TestApp, id: &str) {
 }
 
 async fn stored(app: &TestApp, id: &str) -> (String, String, String) {
-    let (title, slug, text, html): (String, String, StoredText, StoredBody) = sqlx::query_as(
-        "SELECT a.title, a.slug, b.text, b.html FROM articles AS a
-         JOIN article_bodies AS b ON b.article_id = a.id WHERE a.id = ?1",
-    )
-    .bind(id)
-    .fetch_one(app.store.pool())
-    .await
-    .expect("article");
-    (title, slug, text.read(&String::from(html)).expect("text"))
+    let id = ArticleId::parse(id).expect("id");
+    let article = app
+        .store
+        .article(&id)
+        .await
+        .expect("read")
+        .expect("article");
+    let text = article.body_text().expect("text");
+    (article.title, article.slug, text)
 }
 
 #[tokio::test]

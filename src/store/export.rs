@@ -1,6 +1,6 @@
 //! Reading the whole archive out, in batches, for `tearsheet export`.
 
-use super::{Store, StoredBody};
+use super::{ArticleHtml, Store};
 use crate::error::Error;
 
 /// An article with everything export writes, including its raw source.
@@ -15,10 +15,10 @@ pub struct ExportedArticle {
     pub published_raw: Option<String>,
     pub published_at: Option<String>,
     pub original_url: Option<String>,
-    #[sqlx(try_from = "StoredBody")]
+    #[sqlx(flatten, try_from = "ArticleHtml")]
     pub body_html: String,
     pub related: String,
-    /// zstd-compressed source bytes, if kept.
+    /// zstd-compressed source bytes, if kept (the html may be compressed against them).
     pub raw: Option<Vec<u8>>,
 }
 

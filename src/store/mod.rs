@@ -20,7 +20,7 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqlitePool};
 
-pub use bodies::{StoredBody, StoredText};
+pub use bodies::{ArticleHtml, StoredText};
 pub use export::ExportedArticle;
 pub use read::{
     ArticleSummary, Cursor, DeletedArticle, FeedArticle, KnownArticle, LISTING_QUERIES, ListPage,

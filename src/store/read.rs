@@ -2,7 +2,8 @@
 
 use sqlx::AssertSqlSafe;
 
-use super::{Store, StoredBody, StoredText};
+use super::bodies::{html_columns, join_raw};
+use super::{ArticleHtml, Store, StoredText};
 use crate::article::ArticleId;
 use crate::error::Error;
 
@@ -18,7 +19,7 @@ pub struct StoredArticle {
     pub published_at: Option<String>,
     pub site: Option<String>,
     pub original_url: Option<String>,
-    #[sqlx(try_from = "StoredBody")]
+    #[sqlx(flatten, try_from = "ArticleHtml")]
     pub body_html: String,
     /// Read by [`StoredArticle::body_text`]: the page shows the html alone.
     text: StoredText,
@@ -60,7 +61,7 @@ pub struct FeedArticle {
     pub archived_at: String,
     pub updated_at: String,
     pub excerpt: String,
-    #[sqlx(try_from = "StoredBody")]
+    #[sqlx(flatten, try_from = "ArticleHtml")]
     pub body_html: String,
 }
 
@@ -201,16 +202,22 @@ struct Neighbour {
     summary: ArticleSummary,
 }
 
-const FEED_ALL: &str =
+const FEED_ALL: &str = concat!(
     "SELECT a.id, a.slug, a.title, a.byline, a.site, a.published_at, a.archived_at, a.updated_at,
-        a.excerpt, b.html AS body_html
- FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id
- WHERE ?1 IS NULL ORDER BY a.sort_key DESC, a.id DESC";
-const FEED_SITE: &str =
+        a.excerpt, ",
+    html_columns!(),
+    " FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
+    join_raw!(),
+    "WHERE ?1 IS NULL ORDER BY a.sort_key DESC, a.id DESC"
+);
+const FEED_SITE: &str = concat!(
     "SELECT a.id, a.slug, a.title, a.byline, a.site, a.published_at, a.archived_at, a.updated_at,
-        a.excerpt, b.html AS body_html
- FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id
- WHERE a.site = ?1 ORDER BY a.sort_key DESC, a.id DESC";
+        a.excerpt, ",
+    html_columns!(),
+    " FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
+    join_raw!(),
+    "WHERE a.site = ?1 ORDER BY a.sort_key DESC, a.id DESC"
+);
 
 /// The listing queries, for `EXPLAIN QUERY PLAN` checks in tests. Each query's `LIMIT` is
 /// appended as a number, see [`with_limit`] ([`NEIGHBOURS`] takes one more, harmlessly).
@@ -218,14 +225,16 @@ pub const LISTING_QUERIES: [&str; 5] = [ALL_OLDER, ALL_NEWER, SITE_OLDER, SITE_N
 
 impl Store {
     pub async fn article(&self, id: &ArticleId) -> Result<Option<StoredArticle>, Error> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(concat!(
             "SELECT a.id, a.slug, a.title, a.byline, a.credits, a.published_raw, a.published_at,
-                    a.site, a.original_url, b.html AS body_html, b.text, a.related,
-                    a.excerpt, a.word_count, a.site_name, a.language, a.source_kind,
-                    a.source_name, a.archived_at, a.updated_at, a.sort_key
-             FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id
-             WHERE a.id = ?1",
-        )
+                    a.site, a.original_url, b.text, a.related, a.excerpt, a.word_count,
+                    a.site_name, a.language, a.source_kind, a.source_name, a.archived_at,
+                    a.updated_at, a.sort_key, ",
+            html_columns!(),
+            " FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
+            join_raw!(),
+            "WHERE a.id = ?1"
+        ))
         .bind(id.as_str())
         .fetch_optional(&self.pool)
         .await?)

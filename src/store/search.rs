@@ -2,8 +2,9 @@
 
 use sqlx::SqliteConnection;
 
+use super::bodies::{html_columns, join_raw};
 use super::write::NewArticle;
-use super::{Store, StoredBody, StoredText};
+use super::{ArticleHtml, Store, StoredText};
 use crate::error::Error;
 use crate::search::{SearchQuery, index_text};
 
@@ -27,8 +28,8 @@ pub struct SearchHit {
     pub snippet: String,
     /// What the snippet is cut from: the article's text, read with its html.
     text: StoredText,
-    #[sqlx(try_from = "StoredBody")]
-    html: String,
+    #[sqlx(flatten, try_from = "ArticleHtml")]
+    body_html: String,
 }
 
 /// A page of results; `more` when a further page exists.
@@ -61,10 +62,12 @@ macro_rules! ranked {
              ),
              page AS (SELECT rowid, score FROM candidates ORDER BY score LIMIT ?5 OFFSET ?6)
              SELECT a.id, a.slug, a.title, a.site, a.published_raw, a.published_at, a.archived_at,
-                    a.word_count, b.text, b.html
-             FROM page JOIN articles AS a ON a.rowid = page.rowid
-                 JOIN article_bodies AS b ON b.article_id = a.id
-             ORDER BY page.score"
+                    a.word_count, b.text, ",
+            html_columns!(),
+            " FROM page JOIN articles AS a ON a.rowid = page.rowid
+                 JOIN article_bodies AS b ON b.article_id = a.id",
+            join_raw!(),
+            "ORDER BY page.score"
         )
     };
 }
@@ -87,7 +90,7 @@ const RANKED_FILTERED: &str = ranked!(
 /// Filters only (no words): newest first, the excerpt standing in for a snippet.
 const FILTERED: &str =
     "SELECT id, slug, title, site, published_raw, published_at, archived_at, word_count,
-        excerpt AS text, '' AS html
+        excerpt AS text, '' AS body_html, NULL AS raw
  FROM articles
  WHERE (?2 IS NULL OR site = ?2 OR site LIKE '%.' || ?2)
    AND (?3 IS NULL OR sort_key < ?3)
@@ -125,7 +128,7 @@ impl Store {
         let more = hits.len() > SEARCH_PAGE_SIZE as usize && page < MAX_SEARCH_PAGE;
         hits.truncate(SEARCH_PAGE_SIZE as usize);
         for hit in &mut hits {
-            let text = hit.text.read(&hit.html)?;
+            let text = hit.text.read(&hit.body_html)?;
             hit.snippet = if expression.is_some() {
                 query.snippet(&text)
             } else {

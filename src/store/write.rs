@@ -55,11 +55,8 @@ impl NewArticle {
         Ok(PreparedArticle {
             hash: content_hash(&self),
             compressed_raw: bodies::compress(&self.raw)?,
-            compressed_html: bodies::compress(self.parsed.body_html.as_bytes())?,
-            compressed_text: bodies::compress_against_html(
-                self.parsed.body_text.as_bytes(),
-                &self.parsed.body_html,
-            )?,
+            compressed_html: bodies::compress_html(&self.parsed.body_html, &self.raw)?,
+            compressed_text: bodies::compress_text(&self.parsed.body_text, &self.parsed.body_html)?,
             search: SearchEntry::of(&self),
             article: self,
         })

@@ -414,3 +414,26 @@ async fn set_password_stores_an_argon2id_hash() {
     assert!(hash.starts_with("$argon2id$"));
     assert!(tearsheet::access::verify_password(&hash, PASSWORD));
 }
+
+/// Reading pages carry no cookie (a shared cache may keep them, and no token is made for them);
+/// a page with a form gives a new visitor the cookie its token belongs to, and the token without
+/// that cookie is refused.
+#[tokio::test]
+async fn only_pages_with_forms_give_a_visitor_cookie() {
+    let app = TestApp::start().await;
+    for path in ["/", "/sites", "/search?q=harbour"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(set_cookie(&response, "tearsheet_visitor"), None, "{path}");
+    }
+    let (visitor, token, _) = form_and_token(&app, "/add").await;
+    assert!(visitor.starts_with("tearsheet_visitor="), "{visitor}");
+    let without_cookie = app
+        .client
+        .post(app.url("/add"))
+        .form(&[("csrf", token.as_str()), ("url", "http://example.invalid/")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(without_cookie.status(), 403);
+}

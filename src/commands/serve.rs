@@ -38,7 +38,7 @@ pub async fn run(args: ServeArgs) -> Result<(), Error> {
     let app = crate::app(AppState {
         store,
         access,
-        archiver,
+        archiver: Arc::new(archiver),
     });
     axum::serve(
         listener,

@@ -2,6 +2,7 @@
 //! on every state-changing request, and the login and logout pages.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, OnceLock};
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -40,12 +41,46 @@ impl Access {
 }
 
 /// Facts about the current request, set by [`guard`] for handlers to read.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Visitor {
     pub client: IpAddr,
-    pub csrf_token: String,
     /// Whether the browser reached us over HTTPS (as a trusted proxy says).
     pub https: bool,
+    forms: Arc<FormIdentity>,
+}
+
+/// Who a form is made for: the visitor's cookie, or a new one made (and sent by [`guard`])
+/// when a page first asks for a CSRF token. Pages without a form make neither, so a reader's
+/// page costs no token and carries no `Set-Cookie`.
+struct FormIdentity {
+    access: Arc<Access>,
+    cookie: Option<String>,
+    made: OnceLock<(String, String)>,
+}
+
+impl Visitor {
+    /// The CSRF token for this visitor's forms.
+    pub fn csrf_token(&self) -> String {
+        let forms = &self.forms;
+        let (_, token) = forms.made.get_or_init(|| {
+            let id = forms
+                .cookie
+                .clone()
+                .unwrap_or_else(crate::access::new_token);
+            let token = forms.access.csrf.token_for(&id);
+            (id, token)
+        });
+        token.clone()
+    }
+
+    /// The visitor id a token was made for, when the visitor had no cookie yet.
+    fn new_id(&self) -> Option<&str> {
+        let forms = &self.forms;
+        match (&forms.cookie, forms.made.get()) {
+            (None, Some((id, _))) => Some(id),
+            _ => None,
+        }
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Visitor {
@@ -76,18 +111,10 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         peer
     };
     let https = from_proxy && header_is(headers, "x-forwarded-proto", "https");
-    let existing_visitor = cookie(headers, VISITOR_COOKIE).filter(|id| id.len() == 64);
-    let visitor_id = existing_visitor
-        .clone()
-        .unwrap_or_else(crate::access::new_token);
+    let visitor_cookie = cookie(headers, VISITOR_COOKIE).filter(|id| id.len() == 64);
     let logged_in = match is_logged_in(&state, headers, from_proxy, client).await {
         Ok(logged_in) => logged_in,
         Err(error) => return error.into_response(),
-    };
-    let visitor = Visitor {
-        client,
-        csrf_token: access.csrf.token_for(&visitor_id),
-        https,
     };
 
     let method = request.method().clone();
@@ -99,19 +126,30 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         return login_needed(&method, &path, request.uri().query());
     }
     if is_state_changing(&method) {
-        request = match check_csrf(request, &access.csrf, &visitor_id).await {
+        request = match check_csrf(request, &access.csrf, visitor_cookie.as_deref()).await {
             Ok(request) => request,
             Err(response) => return response,
         };
     }
+    let visitor = Visitor {
+        client,
+        https,
+        forms: Arc::new(FormIdentity {
+            access: Arc::clone(access),
+            cookie: visitor_cookie,
+            made: OnceLock::new(),
+        }),
+    };
     request.extensions_mut().insert(visitor.clone());
     let mut response = next.run(request).await;
     let is_page = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
-    if existing_visitor.is_none() && is_page {
-        let cookie = session_cookie(VISITOR_COOKIE, &visitor_id, "Strict", None, visitor.https);
+    if let Some(id) = visitor.new_id()
+        && is_page
+    {
+        let cookie = session_cookie(VISITOR_COOKIE, id, "Strict", None, visitor.https);
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
@@ -209,7 +247,7 @@ fn is_state_changing(method: &Method) -> bool {
 async fn check_csrf(
     request: Request,
     key: &CsrfKey,
-    visitor_id: &str,
+    visitor_id: Option<&str>,
 ) -> Result<Request, Response> {
     let forbidden = || {
         (
@@ -258,7 +296,7 @@ async fn check_csrf(
         .find(|(name, _)| name == "csrf")
         .map(|(_, value)| value.into_owned());
     match token {
-        Some(token) if key.verify(visitor_id, &token) => {
+        Some(token) if visitor_id.is_some_and(|id| key.verify(id, &token)) => {
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
         _ => Err(forbidden()),

@@ -37,7 +37,7 @@ pub async fn show_login_form(visitor: Visitor, Query(params): Query<LoginParams>
         &LoginPage {
             next: safe_next(&params.next),
             error: None,
-            csrf: visitor.csrf_token,
+            csrf: visitor.csrf_token(),
         },
     )
 }
@@ -50,13 +50,13 @@ pub async fn log_in(
 ) -> Result<Response, Error> {
     let next = safe_next(&form.next);
     if let Err(wait) = state.access.failed_logins.check(visitor.client) {
-        return Ok(too_many_attempts(wait, next, visitor.csrf_token));
+        return Ok(too_many_attempts(wait, next, visitor.csrf_token()));
     }
     if !check_password(&state, visitor.client, &form.password).await? {
         let page = LoginPage {
             next,
             error: Some("That password is not right."),
-            csrf: visitor.csrf_token,
+            csrf: visitor.csrf_token(),
         };
         return Ok(render(StatusCode::UNAUTHORIZED, &page));
     }
@@ -80,7 +80,7 @@ pub async fn show_logout_form(visitor: Visitor) -> Response {
     render(
         StatusCode::OK,
         &LogoutPage {
-            csrf: visitor.csrf_token,
+            csrf: visitor.csrf_token(),
         },
     )
 }

@@ -20,7 +20,7 @@ pub async fn confirm_delete(
     let article = state.store.article(&id).await?.ok_or(Error::NotFound)?;
     Ok(render(
         StatusCode::OK,
-        &DeletePage::new(&article, visitor.csrf_token),
+        &DeletePage::new(&article, visitor.csrf_token()),
     ))
 }
 

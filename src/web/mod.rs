@@ -35,12 +35,13 @@ pub use self::access::Access;
 use crate::archiver::Archiver;
 use crate::store::Store;
 
-/// What every handler can reach.
+/// What every handler can reach. Cloned for every request (by the access guard and the
+/// handlers), so each part is a shared handle.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub access: Arc<Access>,
-    pub archiver: Archiver,
+    pub archiver: Arc<Archiver>,
 }
 
 /// The whole application, as the server runs it and as tests drive it.

@@ -68,16 +68,20 @@ pub async fn serve_from_memory(
     request: Request,
     next: Next,
 ) -> Response {
-    let address = request.uri().to_string();
+    let uri = request.uri();
+    let address = uri
+        .path_and_query()
+        .map_or(uri.path(), |address| address.as_str());
     if request.method() != Method::GET || address.len() > MAX_KEPT_ADDRESS {
         return next.run(request).await;
     }
     let version = cache.store.version();
-    if let Some(page) = cache.pages.get(&address)
+    if let Some(page) = cache.pages.get(address)
         && page.version == version
     {
         return page.response();
     }
+    let address = address.to_owned();
     let response = next.run(request).await;
     if response.status() != StatusCode::OK {
         return response;

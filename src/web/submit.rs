@@ -23,7 +23,7 @@ pub async fn show_add_form(
     headers: HeaderMap,
     Query(params): Query<AddParams>,
 ) -> Response {
-    let page = AddPage::new(params.url, None, visitor.csrf_token, origin(&headers));
+    let page = AddPage::new(params.url, None, visitor.csrf_token(), origin(&headers));
     render(StatusCode::OK, &page)
 }
 
@@ -45,7 +45,7 @@ pub async fn submit_url(
             let page = AddPage::new(
                 params.url,
                 Some(error.to_string()),
-                visitor.csrf_token,
+                visitor.csrf_token(),
                 origin(&headers),
             );
             with_retry_after(render(status, &page), retry_after)

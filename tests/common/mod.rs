@@ -102,7 +102,7 @@ impl TestApp {
         let app = tearsheet::app(AppState {
             store: store.clone(),
             access,
-            archiver,
+            archiver: Arc::new(archiver),
         });
         tokio::spawn(async move {
             axum::serve(

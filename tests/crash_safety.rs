@@ -15,8 +15,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{database_url, write_corpus};
-use tearsheet::article::ArticleId;
+use common::{database_url, stored_articles, write_corpus};
 use tearsheet::store::Store;
 
 /// Articles in the corpus: more than the kills below can get through, so that every killed run
@@ -97,17 +96,11 @@ async fn whole_articles(database_dir: &Path) -> BTreeSet<String> {
         .expect("integrity_check");
     assert_eq!(integrity, ["ok"]);
 
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM articles")
-        .fetch_all(pool)
+    let rows: Vec<(String, String, String, String)> = stored_articles(&store)
         .await
-        .expect("articles");
-    let mut rows = Vec::new();
-    for id in ids {
-        let id = ArticleId::parse(&id).expect("id");
-        let article = store.article(&id).await.expect("read").expect("article");
-        let text = article.body_text().expect("text");
-        rows.push((article.id, article.title, text, article.body_html));
-    }
+        .into_iter()
+        .map(|(article, text)| (article.id, article.title, text, article.body_html))
+        .collect();
     for (id, title, body_text, body_html) in &rows {
         let n = usize::from_str_radix(id, 16).expect("the corpus ids are hex numbers");
         assert_eq!(*title, format!("Invented story number {n}"));

@@ -4,8 +4,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{TestApp, database_url, write_corpus};
-use tearsheet::article::ArticleId;
+use common::{TestApp, database_url, stored_articles, write_corpus};
 use tearsheet::commands::{export_archive, import_paths};
 use tearsheet::store::Store;
 
@@ -20,26 +19,21 @@ type ArticleRow = (
 );
 
 async fn articles(store: &Store) -> Vec<ArticleRow> {
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM articles ORDER BY id")
-        .fetch_all(store.pool())
+    stored_articles(store)
         .await
-        .expect("articles");
-    let mut rows = Vec::new();
-    for id in ids {
-        let id = ArticleId::parse(&id).expect("id");
-        let article = store.article(&id).await.expect("read").expect("article");
-        let text = article.body_text().expect("text");
-        rows.push((
-            article.id,
-            article.slug,
-            article.title,
-            text,
-            article.published_at,
-            article.original_url,
-            article.credits,
-        ));
-    }
-    rows
+        .into_iter()
+        .map(|(article, text)| {
+            (
+                article.id,
+                article.slug,
+                article.title,
+                text,
+                article.published_at,
+                article.original_url,
+                article.credits,
+            )
+        })
+        .collect()
 }
 
 async fn round_trip(sources: &[PathBuf], work: &Path) -> (Vec<ArticleRow>, Vec<ArticleRow>) {

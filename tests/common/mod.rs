@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use tearsheet::access::AccessPolicy;
 use tearsheet::archiver::{Archiver, SubmitLimits};
+use tearsheet::article::ArticleId;
 use tearsheet::ingest::fetch::FetchPolicy;
-use tearsheet::store::Store;
+use tearsheet::store::{Store, StoredArticle};
 use tearsheet::web::{Access, AppState};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
@@ -269,4 +270,20 @@ pub async fn form_and_token(app: &TestApp, path: &str) -> (String, String, Strin
         .expect("csrf field")
         .to_string();
     (cookie, token, html)
+}
+
+/// Every article in the store with its text, in id order, read as the article page reads them.
+pub async fn stored_articles(store: &Store) -> Vec<(StoredArticle, String)> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM articles ORDER BY id")
+        .fetch_all(store.pool())
+        .await
+        .expect("articles");
+    let mut articles = Vec::new();
+    for id in ids {
+        let id = ArticleId::parse(&id).expect("id");
+        let article = store.article(&id).await.expect("read").expect("article");
+        let text = article.body_text().expect("text");
+        articles.push((article, text));
+    }
+    articles
 }

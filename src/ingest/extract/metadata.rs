@@ -76,6 +76,10 @@ const IMAGE_KEYS: &[&str] = &[
 ];
 const LANGUAGE_KEYS: &[&str] = &["content-language", "dc.language", "og:locale", "inlanguage"];
 
+/// How many of the page's `<h1>`s are compared with its title: a book's chapter page has the
+/// book's and the chapter's; more are cards of a listing.
+const MAX_HEADINGS: usize = 4;
+
 /// The page's own description of its article. Values are as found (trimmed); choosing between
 /// them and the extractor's guesses happens in the caller.
 #[derive(Debug, Default)]
@@ -101,8 +105,9 @@ pub struct PageMetadata {
     pub headline_date: Option<String>,
     /// The name in the first byline ("By Ann Lee") next to the first `<h1>`.
     pub headline_byline: Option<String>,
-    /// The page's first `<h1>`, which tells the headline apart from the site name in `<title>`.
-    pub heading: Option<String>,
+    /// The page's `<h1>`s (the first few), which tell the headline apart from the site's name
+    /// in `<title>`.
+    pub headings: Vec<String>,
 }
 
 /// Reads the metadata of a parsed page. JSON-LD comes first: it is the most deliberate of the
@@ -123,7 +128,7 @@ pub fn read(document: &Document) -> PageMetadata {
     // them matches every element of the page against many selectors.
     let search_page = published.as_deref().and_then(normalize_date).is_none();
     PageMetadata {
-        title: linked.title.or_else(|| first_meta(TITLE_KEYS)),
+        title: full_title(linked.title, first_meta(TITLE_KEYS)),
         byline: linked
             .byline
             .or_else(|| first_meta(AUTHOR_KEYS).filter(|author| !author.starts_with("http"))),
@@ -148,14 +153,34 @@ pub fn read(document: &Document) -> PageMetadata {
             .then(|| headline_texts.as_ref().and_then(HeadlineTexts::date))
             .flatten(),
         headline_byline: headline_texts.as_ref().and_then(HeadlineTexts::byline),
-        heading: document
-            .select_single("h1")
+        headings: document
+            .select("h1")
             .nodes()
-            .first()
+            .iter()
+            .take(MAX_HEADINGS)
             .map(heading_text)
-            .filter(|h1| !h1.is_empty()),
+            .filter(|h1| !h1.is_empty())
+            .collect(),
     }
 }
+
+/// JSON-LD's headline, else the `<meta>` title; the `<meta>` one when it goes on where a long
+/// headline stops (cut to the 110 characters search engines display).
+fn full_title(linked: Option<String>, meta: Option<String>) -> Option<String> {
+    match (linked, meta) {
+        (Some(linked), Some(meta))
+            if linked.chars().count() >= MIN_CUT_HEADLINE_CHARS
+                && meta.len() > linked.len()
+                && meta.starts_with(&linked) =>
+        {
+            Some(meta)
+        }
+        (linked, meta) => linked.or(meta),
+    }
+}
+
+/// A JSON-LD headline this long may have been cut to fit search engines' 110 characters.
+const MIN_CUT_HEADLINE_CHARS: usize = 100;
 
 /// Every `<meta>` with content, keyed by its `property`, `name`, `itemprop` or `http-equiv`;
 /// the first of each key wins, as pages put the canonical one first.
@@ -453,7 +478,7 @@ mod tests {
             <h1 class=hero>Data Analytics<span><br>Agency</span></h1></body>";
         let page = read(&Document::from(html));
         assert_eq!(page.headline.as_deref(), Some("Data Analytics Agency"));
-        assert_eq!(page.heading.as_deref(), Some("Site"));
+        assert_eq!(page.headings, ["Site", "Data Analytics Agency"]);
     }
 
     #[test]
@@ -470,5 +495,28 @@ mod tests {
         assert_eq!(page.site_name.as_deref(), Some("Example News"));
         assert_eq!(page.published.as_deref(), Some("2024-05-06"));
         assert_eq!(page.title, None);
+    }
+
+    #[test]
+    fn a_headline_cut_short_is_completed_from_the_meta_title() {
+        let long = "Harbour dredging starts on Monday: what the new quay means for ferries, \
+            fishing boats and the yacht club (and who pays for it)";
+        let cut = &long[..105];
+        assert_eq!(
+            full_title(Some(cut.to_owned()), Some(long.to_owned())).as_deref(),
+            Some(long)
+        );
+        assert_eq!(
+            full_title(
+                Some("Dredging".into()),
+                Some("Dredging | Harbour News".into())
+            )
+            .as_deref(),
+            Some("Dredging")
+        );
+        assert_eq!(
+            full_title(None, Some("Quay".into())).as_deref(),
+            Some("Quay")
+        );
     }
 }

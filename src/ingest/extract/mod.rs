@@ -213,9 +213,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     let page_title = page.title.as_deref().unwrap_or(&found.title);
     // The headline the reader sees, unless it is only the site's name or a slogan.
     let headline = page.headline.as_deref().filter(|headline| {
-        site_name
-            .as_deref()
-            .is_none_or(|site| !site.eq_ignore_ascii_case(headline))
+        !fields::is_site_name(headline, site_name.as_deref(), page_url)
             && fields::headline_fits_title(headline, page_title, site_name.as_deref(), page_url)
     });
     // What the page declares, then what the article's `<time>`, the URL, the scripts and the
@@ -244,14 +242,22 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         fields::byline(page.byline_element),
         page.headline_byline,
     ];
-    Ok(ParsedArticle {
-        title: fields::title(
-            headline.unwrap_or(page_title),
+    let title = |raw: &str| {
+        fields::title(
+            raw,
             site_name.as_deref(),
-            page.heading.as_deref(),
+            &page.headings,
             page_url,
             &body_text,
-        ),
+        )
+    };
+    let page_title = title(page_title);
+    let title = match headline {
+        Some(headline) => fields::fuller_title(&title(headline), &page_title).to_owned(),
+        None => page_title,
+    };
+    Ok(ParsedArticle {
+        title,
         published_at,
         published_raw,
         byline: bylines

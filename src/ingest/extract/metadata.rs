@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use dom_query::{Document, NodeRef};
 use serde_json::Value;
 
-use super::dates::normalize_date;
+use super::dates::{is_machine_written, normalize_date};
 use super::headline::HeadlineTexts;
 use super::published;
 use super::tags::decode_references;
@@ -120,13 +120,34 @@ pub fn read(document: &Document) -> PageMetadata {
         keys.iter()
             .find_map(|key| meta.get(*key).filter(|value| !value.is_empty()).cloned())
     };
-    let published = linked
+    let declared = linked
         .published
         .or_else(|| first_meta(PUBLISHED_KEYS))
         .or_else(|| time_element(document));
-    // The page's printed dates are only wanted when it declares none that reads: looking for
-    // them matches every element of the page against many selectors.
-    let search_page = published.as_deref().and_then(normalize_date).is_none();
+    let declared_for_people = declared
+        .as_deref()
+        .is_some_and(|declared| !is_machine_written(declared));
+    // The page's printed dates are only wanted when it declares none that reads, or one written
+    // for people: looking for them matches every element of the page against many selectors.
+    let search_page = declared_for_people || declared.as_deref().and_then(normalize_date).is_none();
+    let date_line = search_page
+        .then(|| published::from_date_lines(document))
+        .flatten();
+    let headline_date = search_page
+        .then(|| headline_texts.as_ref().and_then(HeadlineTexts::date))
+        .flatten();
+    // A declared date written for people came from a page template, which as often gives the
+    // day the page was last published: a date printed by the headline before it is the
+    // article's.
+    let printed = date_line.as_ref().or(headline_date.as_ref());
+    let published = match (declared.as_deref().and_then(normalize_date), printed) {
+        (Some(declared_day), Some(printed))
+            if declared_for_people && printed.as_str() < declared_day.get(..10).unwrap_or("") =>
+        {
+            Some(printed.clone())
+        }
+        _ => declared,
+    };
     PageMetadata {
         title: full_title(linked.title, first_meta(TITLE_KEYS)),
         byline: linked
@@ -146,12 +167,8 @@ pub fn read(document: &Document) -> PageMetadata {
         time_element: search_page
             .then(|| published::from_time_elements(document))
             .flatten(),
-        date_line: search_page
-            .then(|| published::from_date_lines(document))
-            .flatten(),
-        headline_date: search_page
-            .then(|| headline_texts.as_ref().and_then(HeadlineTexts::date))
-            .flatten(),
+        date_line,
+        headline_date,
         headline_byline: headline_texts.as_ref().and_then(HeadlineTexts::byline),
         headings: document
             .select("h1")
@@ -518,5 +535,23 @@ mod tests {
             full_title(None, Some("Quay".into())).as_deref(),
             Some("Quay")
         );
+    }
+
+    #[test]
+    fn a_date_printed_by_the_headline_beats_one_declared_for_people() {
+        let declared = |value: &str| {
+            format!(
+                r#"<script type="application/ld+json">{{"@type":"BlogPosting",
+                "datePublished":"{value}"}}</script><body><h1>Kettles compared</h1>
+                <p class="post-date">March 3, 2021</p><p>Text</p></body>"#
+            )
+        };
+        let page = read(&Document::from(declared("Oct 9, 2025").as_str()));
+        assert_eq!(page.published.as_deref(), Some("2021-03-03"));
+        let page = read(&Document::from(declared("2025-10-09T08:00:00Z").as_str()));
+        assert_eq!(page.published.as_deref(), Some("2025-10-09T08:00:00Z"));
+        // A later printed date is an update, not the article's.
+        let page = read(&Document::from(declared("Feb 9, 2021").as_str()));
+        assert_eq!(page.published.as_deref(), Some("Feb 9, 2021"));
     }
 }

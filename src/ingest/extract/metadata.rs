@@ -90,6 +90,8 @@ pub struct PageMetadata {
     pub site_name: Option<String>,
     pub language: Option<String>,
     pub lead_image: Option<String>,
+    /// Whether the page calls itself a website (`og:type` "website") rather than an article.
+    pub is_website: bool,
     /// The page's one `<h1>` outside navigation and footers, when it has exactly one.
     pub headline: Option<String>,
     /// An author named in the page's byline markup (`rel=author`, `itemprop=author`, author
@@ -161,6 +163,9 @@ pub fn read(document: &Document) -> PageMetadata {
             .or_else(|| first_meta(LANGUAGE_KEYS))
             .or(linked.language),
         lead_image: first_meta(IMAGE_KEYS).or(linked.lead_image),
+        is_website: meta
+            .get("og:type")
+            .is_some_and(|kind| kind.eq_ignore_ascii_case("website")),
         headline: sole_headline(document),
         byline_element: byline_element(document),
         organization_author: linked.organization_author,

@@ -480,3 +480,23 @@ fn an_author_only_the_second_reading_names_is_kept() {
     let article = extract_article(&html, &url).expect("an article");
     assert_eq!(article.byline.as_deref(), Some("Marta Lindqvist"));
 }
+
+#[test]
+fn a_landing_page_is_named_by_its_title_not_its_slogan() {
+    let paragraph = "<p>We service boilers of every make within a day, with parts carried in \
+        the van, a fixed price agreed before the work starts and a year's guarantee on every \
+        repair, across the whole of the valley.</p>";
+    let page = |kind: &str| {
+        format!(
+            "<html><head><title>Boiler Repair Service in the Valley | Warmhouse</title>\
+             <meta property=\"og:type\" content=\"{kind}\"></head><body><main>\
+             <h1>Boiler repair that keeps you warm</h1>{}</main></body></html>",
+            paragraph.repeat(4)
+        )
+    };
+    let url = Url::parse("https://warmhouse.example/boiler-repair").expect("a URL");
+    let landing = extract_article(&page("website"), &url).expect("an article");
+    assert_eq!(landing.title, "Boiler Repair Service in the Valley");
+    let article = extract_article(&page("article"), &url).expect("an article");
+    assert_eq!(article.title, "Boiler repair that keeps you warm");
+}

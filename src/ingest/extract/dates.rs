@@ -72,6 +72,15 @@ pub fn normalize_date(raw: &str) -> Option<String> {
         .then(|| format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day()))
 }
 
+/// Whether a declared date is written year first, as machines and citation tags write dates
+/// (`2024-05-17T10:00Z`, `2024/05/17`, `2024 May 17`), rather than for people (`May 17, 2024`).
+/// A page template that fills a machine-readable field with a display string often gives the
+/// day the page was last published, not the article's date.
+pub fn is_machine_written(raw: &str) -> bool {
+    let raw = raw.trim().as_bytes();
+    raw.len() > 4 && raw[..4].iter().all(u8::is_ascii_digit)
+}
+
 fn zoned(raw: &str) -> Option<DateTime<chrono::FixedOffset>> {
     DateTime::parse_from_rfc3339(raw)
         .ok()
@@ -188,7 +197,7 @@ const MONTHS: &[(&str, u32)] = &[
 ];
 
 /// The first date written out in a text: `2024-05-17`, `17.05.2024`, `05/17/2024`,
-/// `May 17th, 2024`, `17 May 2024`, `17. Mai 2024`.
+/// `May 17th, 2024`, `17 May 2024`, `17. Mai 2024`, `2024 May 17`.
 pub fn date_in_text(text: &str) -> Option<String> {
     written_date(text, DayOrder::Guess)
 }
@@ -208,6 +217,10 @@ fn written_date(text: &str, order: DayOrder) -> Option<String> {
     numeric_date(text, order).or_else(|| {
         words.windows(3).find_map(|window| {
             let (first, second, third) = (window[0], window[1], window[2]);
+            // "2023 Jan 7", as scholarly citations write it.
+            if let (Some(year), Some(month), Some(day)) = (year(first), month(second), day(third)) {
+                return iso_day(year, month, day);
+            }
             let year = year(third)?;
             match (month(first), day(second), day(first), month(second)) {
                 (Some(month), Some(day), _, _) | (_, _, Some(day), Some(month)) => {
@@ -345,8 +358,26 @@ mod tests {
             ("Mon, 03/25/2024 - 11:38", "2024-03-25"),
             ("Published 5 March 2024", "2024-03-05"),
             ("05-05-2024", "2024-05-05"),
+            ("2024 Mar 5", "2024-03-05"),
+            ("2024 March 5th", "2024-03-05"),
         ] {
             assert_eq!(normalize_date(raw).as_deref(), Some(expected), "{raw}");
+        }
+    }
+
+    #[test]
+    fn machine_written_dates() {
+        for raw in [
+            "2024-03-05",
+            " 2024-03-05T14:30:00Z",
+            "2024/03/05",
+            "2024 Mar 5",
+            "20240305",
+        ] {
+            assert!(is_machine_written(raw), "{raw}");
+        }
+        for raw in ["Mar 5, 2024", "05/03/2024", "5.3.2024", "2024"] {
+            assert!(!is_machine_written(raw), "{raw}");
         }
     }
 
@@ -377,6 +408,7 @@ mod tests {
             ("17.05.2024", Some("2024-05-17")),
             ("05/17/2024", Some("2024-05-17")),
             ("17/05/2024", Some("2024-05-17")),
+            ("Lancet Rev. 2024 May 17;12(3):45", Some("2024-05-17")),
             ("Tel. 555-1234", None),
             ("may 5 people", None),
         ] {

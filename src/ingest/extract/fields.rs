@@ -108,7 +108,7 @@ fn same_site(a: &Url, b: &Url) -> bool {
 pub fn title(
     raw: &str,
     site_name: Option<&str>,
-    heading: Option<&str>,
+    headings: &[String],
     page_url: &Url,
     body_text: &str,
 ) -> String {
@@ -122,7 +122,10 @@ pub fn title(
         return title;
     }
     let names_site = |part: &str| names_site(part, site_name, page_url);
-    let is_heading = |part: &str| heading.is_some_and(|heading| squash(heading) == squash(part));
+    let is_heading = |part: &str| {
+        let part = squash(part);
+        headings.iter().any(|heading| squash(heading) == part)
+    };
     for separator in TITLE_SEPARATORS {
         if let Some((head, tail)) = title.rsplit_once(separator)
             && (names_site(tail) || is_heading(head))
@@ -140,18 +143,45 @@ pub fn title(
     title
 }
 
-/// Whether a part of a title is the site's name: its `og:site_name`, or its host name.
+/// Whether a part of a title is the site's name: its `og:site_name`, or its host name, maybe
+/// with a word or two more ("Daily Spoon Online").
 pub fn names_site(part: &str, site_name: Option<&str>, page_url: &Url) -> bool {
-    let host = squash(page_url.host_str().unwrap_or_default());
-    let host_name = host_name(page_url.host_str().unwrap_or_default());
     let squashed = squash(part);
-    let words: Vec<String> = significant_words(part).map(|word| squash(&word)).collect();
+    is_site_name(part, site_name, page_url)
+        || host_name(page_url.host_str().unwrap_or_default()).is_some_and(|name| {
+            squashed.contains(name.as_str()) && squashed.len() <= name.len() + 12
+        })
+}
+
+/// Whether a text is the site's name and nothing more: its `og:site_name`, or words all in its
+/// host name ("Arch Linux" on bbs.archlinux.org).
+pub fn is_site_name(text: &str, site_name: Option<&str>, page_url: &Url) -> bool {
+    let host = squash(page_url.host_str().unwrap_or_default());
+    let squashed = squash(text);
+    let words: Vec<String> = significant_words(text).map(|word| squash(&word)).collect();
     site_name.is_some_and(|site| squash(site) == squashed)
         || (squashed.len() >= 4 && host.contains(&squashed))
         || (!words.is_empty() && words.iter().all(|word| host.contains(word.as_str())))
-        || host_name.as_ref().is_some_and(|name| {
-            squashed.contains(name.as_str()) && squashed.len() <= name.len() + 12
-        })
+}
+
+/// The page's title instead of its headline when the title is the headline with words more and
+/// nothing that parts a site's or section's name from it: "8 Fish Recipes for Summer" over the
+/// `<h1>` "Fish Recipes for Summer", not "Fish Recipes | Food".
+pub fn fuller_title<'a>(headline: &'a str, title: &'a str) -> &'a str {
+    let (lower_headline, lower_title) = (headline.to_lowercase(), title.to_lowercase());
+    let extends = lower_title.len() > lower_headline.len()
+        && lower_title.match_indices(&lower_headline).any(|(at, _)| {
+            let (before, after) = (
+                &lower_title[..at],
+                &lower_title[at + lower_headline.len()..],
+            );
+            !before.ends_with(char::is_alphanumeric)
+                && !after.starts_with(char::is_alphanumeric)
+                && !TITLE_SEPARATORS
+                    .iter()
+                    .any(|separator| before.contains(separator) || after.contains(separator))
+        });
+    if extends { title } else { headline }
 }
 
 /// Whether the page's one `<h1>` can be its headline beside the title the page gives itself:
@@ -355,35 +385,66 @@ mod tests {
                 "Fish prices fall - and rise again",
             ),
         ] {
-            assert_eq!(title(raw, site, None, &url, ""), expected, "{raw}");
+            assert_eq!(title(raw, site, &[], &url, ""), expected, "{raw}");
         }
         assert_eq!(
             title(
                 "Spoons, forks: a history | Cutlery Weekly",
                 None,
-                Some("Spoons, forks: a history"),
+                &["Spoons, forks: a history".to_owned()],
                 &url,
                 ""
             ),
             "Spoons, forks: a history"
         );
-        assert_eq!(title("Fish - Spoon Daily", None, None, &url, ""), "Fish");
+        assert_eq!(title("Fish - Spoon Daily", None, &[], &url, ""), "Fish");
+        // A book's chapter page: the book's name and the chapter's are both `<h1>`s.
+        let book = ["The Book of Fish".to_owned(), "Scales".to_owned()];
         assert_eq!(
-            title("Fish &#8230; and chips", None, None, &url, ""),
+            title("Scales - The Book of Fish", None, &book, &url, ""),
+            "Scales"
+        );
+        assert_eq!(
+            title("Fish &#8230; and chips", None, &[], &url, ""),
             "Fish … and chips"
         );
-        assert_eq!(title("  ", None, None, &url, "one two"), "one two");
+        assert_eq!(title("  ", None, &[], &url, "one two"), "one two");
         let front_page = Url::parse("https://www.daily-spoon.example/").expect("a valid URL");
         assert_eq!(
-            title(
-                "Daily Spoon: news about spoons",
-                None,
-                None,
-                &front_page,
-                ""
-            ),
+            title("Daily Spoon: news about spoons", None, &[], &front_page, ""),
             "Daily Spoon: news about spoons"
         );
+    }
+
+    #[test]
+    fn a_title_that_is_the_headline_with_words_more_wins() {
+        for (headline, title, expected) in [
+            (
+                "Fish Recipes for Summer",
+                "8 Fish Recipes for Summer",
+                "8 Fish Recipes for Summer",
+            ),
+            (
+                "Remote Chef Jobs",
+                "Remote Chef Jobs (May 2026)",
+                "Remote Chef Jobs (May 2026)",
+            ),
+            ("Fish recipes", "Fish Recipes | Food", "Fish recipes"),
+            ("Fish recipes", "Fish recipes - Food", "Fish recipes"),
+            ("Fish recipes", "Fish recipesandmore", "Fish recipes"),
+            ("Fish recipes", "Fish recipes", "Fish recipes"),
+            ("Fish recipes", "Summer Soups", "Fish recipes"),
+        ] {
+            assert_eq!(fuller_title(headline, title), expected, "{title}");
+        }
+    }
+
+    #[test]
+    fn a_headline_of_the_host_name_alone_is_the_site() {
+        let forum = Url::parse("https://bbs.fishtalk.example/viewtopic?t=5").expect("a URL");
+        assert!(is_site_name("Fish Talk", None, &forum));
+        assert!(!is_site_name("Fish Talk bans bait", None, &forum));
+        assert!(names_site("Fish Talk Forums", None, &forum));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use dom_query::{Document, NodeRef};
 use serde_json::Value;
 
-use super::dates::normalize_date;
+use super::dates::{is_machine_written, normalize_date};
 use super::headline::HeadlineTexts;
 use super::published;
 use super::tags::decode_references;
@@ -76,6 +76,10 @@ const IMAGE_KEYS: &[&str] = &[
 ];
 const LANGUAGE_KEYS: &[&str] = &["content-language", "dc.language", "og:locale", "inlanguage"];
 
+/// How many of the page's `<h1>`s are compared with its title: a book's chapter page has the
+/// book's and the chapter's; more are cards of a listing.
+const MAX_HEADINGS: usize = 4;
+
 /// The page's own description of its article. Values are as found (trimmed); choosing between
 /// them and the extractor's guesses happens in the caller.
 #[derive(Debug, Default)]
@@ -86,6 +90,8 @@ pub struct PageMetadata {
     pub site_name: Option<String>,
     pub language: Option<String>,
     pub lead_image: Option<String>,
+    /// Whether the page calls itself a website (`og:type` "website") rather than an article.
+    pub is_website: bool,
     /// The page's one `<h1>` outside navigation and footers, when it has exactly one.
     pub headline: Option<String>,
     /// An author named in the page's byline markup (`rel=author`, `itemprop=author`, author
@@ -101,8 +107,9 @@ pub struct PageMetadata {
     pub headline_date: Option<String>,
     /// The name in the first byline ("By Ann Lee") next to the first `<h1>`.
     pub headline_byline: Option<String>,
-    /// The page's first `<h1>`, which tells the headline apart from the site name in `<title>`.
-    pub heading: Option<String>,
+    /// The page's `<h1>`s (the first few), which tell the headline apart from the site's name
+    /// in `<title>`.
+    pub headings: Vec<String>,
 }
 
 /// Reads the metadata of a parsed page. JSON-LD comes first: it is the most deliberate of the
@@ -115,15 +122,36 @@ pub fn read(document: &Document) -> PageMetadata {
         keys.iter()
             .find_map(|key| meta.get(*key).filter(|value| !value.is_empty()).cloned())
     };
-    let published = linked
+    let declared = linked
         .published
         .or_else(|| first_meta(PUBLISHED_KEYS))
         .or_else(|| time_element(document));
-    // The page's printed dates are only wanted when it declares none that reads: looking for
-    // them matches every element of the page against many selectors.
-    let search_page = published.as_deref().and_then(normalize_date).is_none();
+    let declared_for_people = declared
+        .as_deref()
+        .is_some_and(|declared| !is_machine_written(declared));
+    // The page's printed dates are only wanted when it declares none that reads, or one written
+    // for people: looking for them matches every element of the page against many selectors.
+    let search_page = declared_for_people || declared.as_deref().and_then(normalize_date).is_none();
+    let date_line = search_page
+        .then(|| published::from_date_lines(document))
+        .flatten();
+    let headline_date = search_page
+        .then(|| headline_texts.as_ref().and_then(HeadlineTexts::date))
+        .flatten();
+    // A declared date written for people came from a page template, which as often gives the
+    // day the page was last published: a date printed by the headline before it is the
+    // article's.
+    let printed = date_line.as_ref().or(headline_date.as_ref());
+    let published = match (declared.as_deref().and_then(normalize_date), printed) {
+        (Some(declared_day), Some(printed))
+            if declared_for_people && printed.as_str() < declared_day.get(..10).unwrap_or("") =>
+        {
+            Some(printed.clone())
+        }
+        _ => declared,
+    };
     PageMetadata {
-        title: linked.title.or_else(|| first_meta(TITLE_KEYS)),
+        title: full_title(linked.title, first_meta(TITLE_KEYS)),
         byline: linked
             .byline
             .or_else(|| first_meta(AUTHOR_KEYS).filter(|author| !author.starts_with("http"))),
@@ -135,27 +163,46 @@ pub fn read(document: &Document) -> PageMetadata {
             .or_else(|| first_meta(LANGUAGE_KEYS))
             .or(linked.language),
         lead_image: first_meta(IMAGE_KEYS).or(linked.lead_image),
+        is_website: meta
+            .get("og:type")
+            .is_some_and(|kind| kind.eq_ignore_ascii_case("website")),
         headline: sole_headline(document),
         byline_element: byline_element(document),
         organization_author: linked.organization_author,
         time_element: search_page
             .then(|| published::from_time_elements(document))
             .flatten(),
-        date_line: search_page
-            .then(|| published::from_date_lines(document))
-            .flatten(),
-        headline_date: search_page
-            .then(|| headline_texts.as_ref().and_then(HeadlineTexts::date))
-            .flatten(),
+        date_line,
+        headline_date,
         headline_byline: headline_texts.as_ref().and_then(HeadlineTexts::byline),
-        heading: document
-            .select_single("h1")
+        headings: document
+            .select("h1")
             .nodes()
-            .first()
+            .iter()
+            .take(MAX_HEADINGS)
             .map(heading_text)
-            .filter(|h1| !h1.is_empty()),
+            .filter(|h1| !h1.is_empty())
+            .collect(),
     }
 }
+
+/// JSON-LD's headline, else the `<meta>` title; the `<meta>` one when it goes on where a long
+/// headline stops (cut to the 110 characters search engines display).
+fn full_title(linked: Option<String>, meta: Option<String>) -> Option<String> {
+    match (linked, meta) {
+        (Some(linked), Some(meta))
+            if linked.chars().count() >= MIN_CUT_HEADLINE_CHARS
+                && meta.len() > linked.len()
+                && meta.starts_with(&linked) =>
+        {
+            Some(meta)
+        }
+        (linked, meta) => linked.or(meta),
+    }
+}
+
+/// A JSON-LD headline this long may have been cut to fit search engines' 110 characters.
+const MIN_CUT_HEADLINE_CHARS: usize = 100;
 
 /// Every `<meta>` with content, keyed by its `property`, `name`, `itemprop` or `http-equiv`;
 /// the first of each key wins, as pages put the canonical one first.
@@ -453,7 +500,7 @@ mod tests {
             <h1 class=hero>Data Analytics<span><br>Agency</span></h1></body>";
         let page = read(&Document::from(html));
         assert_eq!(page.headline.as_deref(), Some("Data Analytics Agency"));
-        assert_eq!(page.heading.as_deref(), Some("Site"));
+        assert_eq!(page.headings, ["Site", "Data Analytics Agency"]);
     }
 
     #[test]
@@ -470,5 +517,46 @@ mod tests {
         assert_eq!(page.site_name.as_deref(), Some("Example News"));
         assert_eq!(page.published.as_deref(), Some("2024-05-06"));
         assert_eq!(page.title, None);
+    }
+
+    #[test]
+    fn a_headline_cut_short_is_completed_from_the_meta_title() {
+        let long = "Harbour dredging starts on Monday: what the new quay means for ferries, \
+            fishing boats and the yacht club (and who pays for it)";
+        let cut = &long[..105];
+        assert_eq!(
+            full_title(Some(cut.to_owned()), Some(long.to_owned())).as_deref(),
+            Some(long)
+        );
+        assert_eq!(
+            full_title(
+                Some("Dredging".into()),
+                Some("Dredging | Harbour News".into())
+            )
+            .as_deref(),
+            Some("Dredging")
+        );
+        assert_eq!(
+            full_title(None, Some("Quay".into())).as_deref(),
+            Some("Quay")
+        );
+    }
+
+    #[test]
+    fn a_date_printed_by_the_headline_beats_one_declared_for_people() {
+        let declared = |value: &str| {
+            format!(
+                r#"<script type="application/ld+json">{{"@type":"BlogPosting",
+                "datePublished":"{value}"}}</script><body><h1>Kettles compared</h1>
+                <p class="post-date">March 3, 2021</p><p>Text</p></body>"#
+            )
+        };
+        let page = read(&Document::from(declared("Oct 9, 2025").as_str()));
+        assert_eq!(page.published.as_deref(), Some("2021-03-03"));
+        let page = read(&Document::from(declared("2025-10-09T08:00:00Z").as_str()));
+        assert_eq!(page.published.as_deref(), Some("2025-10-09T08:00:00Z"));
+        // A later printed date is an update, not the article's.
+        let page = read(&Document::from(declared("Feb 9, 2021").as_str()));
+        assert_eq!(page.published.as_deref(), Some("Feb 9, 2021"));
     }
 }

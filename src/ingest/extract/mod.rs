@@ -210,14 +210,6 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         better_body(first, second.as_ref(), page_url).ok_or(ExtractError::NoArticle)?;
     let found = found.map(Guesses::from).unwrap_or_default();
     let site_name = fields::text_field(page.site_name.or(found.site_name));
-    let page_title = page.title.as_deref().unwrap_or(&found.title);
-    // The headline the reader sees, unless it is only the site's name or a slogan.
-    let headline = page.headline.as_deref().filter(|headline| {
-        site_name
-            .as_deref()
-            .is_none_or(|site| !site.eq_ignore_ascii_case(headline))
-            && fields::headline_fits_title(headline, page_title, site_name.as_deref(), page_url)
-    });
     // What the page declares, then what the article's `<time>`, the URL, the scripts and the
     // page's other `<time>` elements say, then a date line printed by the headline (named by its
     // class, else found next to the `<h1>`): the first that reads as a date.
@@ -235,6 +227,16 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         .filter_map(fields::text_field)
         .find_map(|raw| normalize_date(&raw).map(|at| (raw, at)))
         .unzip();
+    let page_title = page.title.as_deref().unwrap_or(&found.title);
+    // A page that calls itself a website and has no date is a landing page (a service, a
+    // product range): its `<h1>` is a slogan more often than its name, which its title gives.
+    let landing_page = page.is_website && published_at.is_none() && !page_title.trim().is_empty();
+    // The headline the reader sees, unless it is only the site's name or a slogan.
+    let headline = page.headline.as_deref().filter(|headline| {
+        !landing_page
+            && !fields::is_site_name(headline, site_name.as_deref(), page_url)
+            && fields::headline_fits_title(headline, page_title, site_name.as_deref(), page_url)
+    });
     // The page's markup, the extractor's guess, then a byline by the headline; a name that is
     // only the site's ("USA TODAY" on usatoday.com) is a publisher, kept for when no person is
     // named; trafilatura's guess only when none of ours finds anyone.
@@ -244,14 +246,22 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         fields::byline(page.byline_element),
         page.headline_byline,
     ];
-    Ok(ParsedArticle {
-        title: fields::title(
-            headline.unwrap_or(page_title),
+    let title = |raw: &str| {
+        fields::title(
+            raw,
             site_name.as_deref(),
-            page.heading.as_deref(),
+            &page.headings,
             page_url,
             &body_text,
-        ),
+        )
+    };
+    let page_title = title(page_title);
+    let title = match headline {
+        Some(headline) => fields::fuller_title(&title(headline), &page_title).to_owned(),
+        None => page_title,
+    };
+    Ok(ParsedArticle {
+        title,
         published_at,
         published_raw,
         byline: bylines

@@ -1,7 +1,9 @@
 //! Publication dates a page shows rather than declares: in its URL (`/2024/05/17/`) and in the
 //! short date lines printed by the headline ("May 17, 2024", "17. Mai 2024", "17/05/2024").
 
-use dom_query::{Document, NodeRef};
+use std::collections::HashSet;
+
+use dom_query::{Document, NodeId, NodeRef};
 use url::Url;
 
 use super::dates::{date_in_text, iso_day, normalize_date};
@@ -122,12 +124,13 @@ pub fn from_scripts(html: &str) -> Option<String> {
 
 /// The first `<time datetime>` outside navigation, comments and teasers.
 pub fn from_time_elements(document: &Document) -> Option<String> {
+    let article = ArticleContainers::of(document);
     document
         .select("time[datetime]")
         .nodes()
         .iter()
         .take(MAX_CANDIDATES)
-        .filter(|node| !is_elsewhere(node) && !hints(node).contains("modif"))
+        .filter(|node| !article.is_elsewhere(node) && !hints(node).contains("modif"))
         .find_map(|node| {
             node.attr("datetime")
                 .map(|value| value.trim().to_owned())
@@ -144,6 +147,7 @@ pub fn from_date_lines(document: &Document) -> Option<String> {
         .map(|hint| format!("[class*={hint}], [id*={hint}]"))
         .collect::<Vec<_>>()
         .join(", ");
+    let article = ArticleContainers::of(document);
     document
         .select(&selector)
         .nodes()
@@ -152,7 +156,7 @@ pub fn from_date_lines(document: &Document) -> Option<String> {
         .take(MAX_CANDIDATES)
         .find_map(|node| {
             let text = node.text();
-            if text.chars().count() > MAX_DATE_LINE_CHARS || is_elsewhere(node) {
+            if text.chars().count() > MAX_DATE_LINE_CHARS || article.is_elsewhere(node) {
                 return None;
             }
             date_in_text(&text)
@@ -177,15 +181,32 @@ fn is_date_line(node: &NodeRef) -> bool {
         && !ELSEWHERE_HINTS.iter().any(|hint| hints.contains(hint))
 }
 
-/// Inside comments, teasers, navigation or the page footer.
-fn is_elsewhere(node: &NodeRef) -> bool {
-    node.ancestors(Some(12)).iter().any(|ancestor| {
-        let name = ancestor.node_name();
-        matches!(name.as_deref(), Some("nav" | "footer" | "aside"))
-            || ELSEWHERE_HINTS
-                .iter()
-                .any(|hint| hints(ancestor).contains(hint))
-    })
+/// The elements that hold the page's first `<h1>`: the article and the page around it, whatever
+/// their classes say ("story-template-sidebar" names a layout, not a sidebar).
+struct ArticleContainers(HashSet<NodeId>);
+
+impl ArticleContainers {
+    fn of(document: &Document) -> Self {
+        let headline = document.select_single("h1");
+        let containers = headline
+            .nodes()
+            .first()
+            .map(|headline| headline.ancestors_it(None).map(|node| node.id).collect())
+            .unwrap_or_default();
+        Self(containers)
+    }
+
+    /// Inside comments, teasers, navigation or the page footer.
+    fn is_elsewhere(&self, node: &NodeRef) -> bool {
+        node.ancestors_it(Some(12)).any(|ancestor| {
+            let name = ancestor.node_name();
+            matches!(name.as_deref(), Some("nav" | "footer" | "aside"))
+                || (!self.0.contains(&ancestor.id)
+                    && ELSEWHERE_HINTS
+                        .iter()
+                        .any(|hint| hints(&ancestor).contains(hint)))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -227,5 +248,20 @@ mod tests {
             from_date_lines(&Document::from(html)).as_deref(),
             Some("2023-03-03")
         );
+    }
+
+    #[test]
+    fn a_layout_named_for_its_sidebar_still_holds_the_article() {
+        let html = r#"<body class="single has-sidebar"><div class="story-sidebar-layout">
+            <h1>Kettles compared</h1><div class="story-date">June 2, 2022</div>
+            <p>Text</p></div><div class="sidebar"><span class="date">May 1, 2020</span></div>
+            </body>"#;
+        assert_eq!(
+            from_date_lines(&Document::from(html)).as_deref(),
+            Some("2022-06-02")
+        );
+        let teaser = r#"<body><h1>Kettles</h1><div class="sidebar">
+            <span class="date">May 1, 2020</span></div></body>"#;
+        assert_eq!(from_date_lines(&Document::from(teaser)), None);
     }
 }

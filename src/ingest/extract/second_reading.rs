@@ -3,11 +3,14 @@
 //! pages, where readability keeps one block of many), and confirms an article of about its own
 //! length paragraph by paragraph (what dom_smoothie kept beyond it is boilerplate).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use dom_query::Document;
 use trafilatura::Options;
 use url::Url;
+
+use super::tags::{TagKind, TagScanner};
 
 /// trafilatura's body replaces dom_smoothie's only when it is more than this many times as long
 /// (in halves: 5 / 2 = 2.5). A little longer is usually the same article with a banner or a
@@ -42,7 +45,7 @@ pub fn read(html: &str, page_url: &Url) -> Option<SecondReading> {
         .with_exclude_comments(true);
     // The page's `<meta>` and JSON-LD are read by our own code; trafilatura need not date it.
     options.html_date_mode = trafilatura::HtmlDateMode::Disabled;
-    trafilatura::extract(html, &options)
+    trafilatura::extract(&without_noscript(html), &options)
         .inspect_err(|error| tracing::debug!(%error, "trafilatura found no article"))
         .ok()
         .map(|result| SecondReading {
@@ -50,6 +53,34 @@ pub fn read(html: &str, page_url: &Url) -> Option<SecondReading> {
             text: result.content_text,
             author: result.metadata.author,
         })
+}
+
+/// The page without its `<noscript>` elements. trafilatura's parser reads a `<noscript>`'s
+/// content as text, as a browser running scripts does, and kept it as words: a tracking
+/// pixel's `<img height="1" …>` came out as the article's first paragraph. The first reading
+/// has the content that only a `<noscript>` holds (see `scripted`).
+fn without_noscript(html: &str) -> Cow<'_, str> {
+    let mut kept = String::new();
+    let (mut from, mut opened) = (0, None);
+    for tag in TagScanner::new(html.as_bytes()) {
+        if tag.name.as_str() != "noscript" {
+            continue;
+        }
+        match (tag.kind, opened) {
+            (TagKind::Start, None) => opened = Some(tag.opening_bracket),
+            (TagKind::End, Some(start)) => {
+                kept.push_str(&html[from..start]);
+                from = (tag.closing_bracket + 1).min(html.len());
+                opened = None;
+            }
+            _ => {}
+        }
+    }
+    if from == 0 {
+        return Cow::Borrowed(html);
+    }
+    kept.push_str(&html[from..]);
+    Cow::Owned(kept)
 }
 
 /// Whether the second reading, of `second_chars` visible characters, is to replace the first.
@@ -100,6 +131,20 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn noscript_elements_are_left_out_of_the_second_reading() {
+        let page = "<head><noscript><img height=\"1\" src=\"https://pixel.example/t\"></noscript>\
+            </head><body><p>The ferry runs at <b>noon</b>.</p><noscript>Turn on scripts\
+            </noscript><p>Tickets at the quay.</p><noscript>cut off";
+        assert_eq!(
+            without_noscript(page),
+            "<head></head><body><p>The ferry runs at <b>noon</b>.</p><p>Tickets at the quay.</p>\
+             <noscript>cut off"
+        );
+        let plain = "<p>No scripts here.</p>";
+        assert!(matches!(without_noscript(plain), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn the_second_reading_must_be_much_longer() {

@@ -131,7 +131,8 @@ pub fn read(document: &Document) -> PageMetadata {
         .is_some_and(|declared| !is_machine_written(declared));
     // The page's printed dates are only wanted when it declares none that reads, or one written
     // for people: looking for them matches every element of the page against many selectors.
-    let search_page = declared_for_people || declared.as_deref().and_then(normalize_date).is_none();
+    let declared_day = declared.as_deref().and_then(normalize_date);
+    let search_page = declared_for_people || declared_day.is_none();
     let date_line = search_page
         .then(|| published::from_date_lines(document))
         .flatten();
@@ -142,7 +143,7 @@ pub fn read(document: &Document) -> PageMetadata {
     // day the page was last published: a date printed by the headline before it is the
     // article's.
     let printed = date_line.as_ref().or(headline_date.as_ref());
-    let published = match (declared.as_deref().and_then(normalize_date), printed) {
+    let published = match (declared_day, printed) {
         (Some(declared_day), Some(printed))
             if declared_for_people && printed.as_str() < declared_day.get(..10).unwrap_or("") =>
         {

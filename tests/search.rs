@@ -3,7 +3,11 @@
 
 mod common;
 
+use std::str::FromStr;
+
 use common::{FixtureArticle, TestApp, write_corpus};
+use tearsheet::search::SearchQuery;
+use tearsheet::store::Store;
 
 fn titles(html: &str) -> Vec<String> {
     dom_query::Document::from(html)
@@ -277,7 +281,7 @@ async fn ranks_beside_bm25(
     query: &str,
 ) -> Vec<(f64, f64)> {
     let sql = format!(
-        "SELECT bm25({table}, 10.0, 3.0, 1.0, 3.0),
+        "SELECT bm25({table}, 1.0, 10.0, 3.0, 3.0),
                 search_rank({table}, (SELECT min(rowid) FROM {table}),
                                      (SELECT max(rowid) FROM {table}))
          FROM {table} WHERE {table} MATCH ?1"
@@ -295,7 +299,7 @@ async fn ranking_is_bm25_when_every_match_is_read() {
     let mut connection = app.store.pool().acquire().await.expect("connection");
     // A table with content, so that its rowid range can be read from itself.
     sqlx::query(
-        "CREATE VIRTUAL TABLE temp.copy USING fts5(title, people, body, site,
+        "CREATE VIRTUAL TABLE temp.copy USING fts5(body, title, people, site,
              tokenize = 'unicode61 remove_diacritics 2')",
     )
     .execute(&mut *connection)
@@ -340,7 +344,7 @@ async fn ranking_is_bm25_when_every_match_is_read() {
 async fn common_words_are_weighed_from_their_first_matches() {
     let app = TestApp::start().await;
     let mut connection = app.store.pool().acquire().await.expect("connection");
-    sqlx::query("CREATE VIRTUAL TABLE temp.scratch USING fts5(title, people, body, site)")
+    sqlx::query("CREATE VIRTUAL TABLE temp.scratch USING fts5(body, title, people, site)")
         .execute(&mut *connection)
         .await
         .expect("scratch table");
@@ -366,4 +370,94 @@ async fn common_words_are_weighed_from_their_first_matches() {
             "bm25 {bm25}, ours {ours}: the estimated count of \"common\" is off"
         );
     }
+}
+
+/// An archive from before migration 0009, whose index had the title as its first column: the
+/// migration makes the index again, and opening the archive fills it from the stored articles,
+/// batch by batch, so every article is found as before and titles still weigh most.
+#[tokio::test]
+async fn an_index_made_again_by_a_migration_is_filled_from_the_stored_articles() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = common::database_url(dir.path());
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
+        .expect("url")
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.expect("pool");
+    let mut before_0009 = sqlx::migrate!("./migrations");
+    before_0009.migrations = before_0009
+        .migrations
+        .iter()
+        .filter(|migration| migration.version < 9)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before_0009.run(&pool).await.expect("older migrations");
+    // 1,200 articles (more than one batch), written as that version wrote them: bodies as they
+    // were moved by migration 0007, the index in its old column order.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200)
+         INSERT INTO articles (id, slug, title, byline, excerpt, word_count, site, source_kind,
+                               source_name, archived_at, updated_at, sort_key, content_hash)
+         SELECT printf('%016x', i),
+                'article-' || i,
+                CASE i WHEN 7 THEN 'Lighthouse keepers retire' ELSE 'Article ' || i END,
+                CASE i WHEN 1200 THEN 'Mara Quill' END,
+                'Filler.', 3, 'news.example', 'archive-file', i || '.txt',
+                '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', printf('2026-01-01 %06d', i), 'h'
+         FROM n",
+    )
+    .execute(&pool)
+    .await
+    .expect("articles");
+    sqlx::query(
+        "INSERT INTO article_bodies (article_id, html, text)
+         SELECT id, '<p>' || body || '</p>', body
+         FROM (SELECT id, rowid,
+                      CASE rowid WHEN 3 THEN 'The lighthouse lamp was lit.'
+                                 WHEN 1100 THEN 'Ferries wait for the tide.'
+                                 ELSE 'Filler words for article ' || rowid || '.' END AS body
+               FROM articles)",
+    )
+    .execute(&pool)
+    .await
+    .expect("bodies");
+    sqlx::query(
+        "INSERT INTO article_search (rowid, title, people, body, site)
+         SELECT a.rowid, a.title, coalesce(a.byline, ''), b.text, a.site
+         FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
+    )
+    .execute(&pool)
+    .await
+    .expect("old index");
+    pool.close().await;
+
+    let store = Store::open(&url).await.expect("open");
+    let count = |expression: &'static str| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM article_search WHERE article_search MATCH ?1",
+            )
+            .bind(expression)
+            .fetch_one(&pool)
+            .await
+            .expect("count")
+        }
+    };
+    assert_eq!(count("filler").await, 1198, "every body indexed again");
+    assert_eq!(count("ferries").await, 1, "the last batch too");
+    assert_eq!(count("people:quill").await, 1, "bylines indexed");
+    assert_eq!(count("site:news").await, 1200, "sites indexed");
+    let hits = store
+        .search(&SearchQuery::parse("lighthouse"), 1)
+        .await
+        .expect("search");
+    let titles: Vec<&str> = hits.hits.iter().map(|hit| hit.title.as_str()).collect();
+    assert_eq!(titles, ["Lighthouse keepers retire", "Article 3"]);
+    let pending: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE name = 'search_index_refill'")
+            .fetch_optional(store.pool())
+            .await
+            .expect("setting");
+    assert_eq!(pending, None, "the refill is finished");
 }

@@ -108,22 +108,23 @@ impl Store {
             .connect_with(options)
             .await?;
         let migrator = sqlx::migrate!("./migrations");
-        match migrator.run(&pool).await {
-            Ok(()) => {}
+        let store = Self {
+            pool,
+            version: Arc::new(AtomicU64::new(0)),
+        };
+        match migrator.run(&store.pool).await {
+            Ok(()) => store.refill_search_index().await?,
             // A read-only file (or disk) that is up to date is served for reading; every change
             // is then refused with a 503.
             Err(MigrateError::Execute(error))
                 if sqlite_code(&error) == Some(SQLITE_READONLY)
-                    && is_up_to_date(&pool, &migrator).await =>
+                    && is_up_to_date(&store.pool, &migrator).await =>
             {
                 tracing::warn!("the database is read-only: reading works, changes are refused");
             }
             Err(error) => return Err(error.into()),
         }
-        Ok(Self {
-            pool,
-            version: Arc::new(AtomicU64::new(0)),
-        })
+        Ok(store)
     }
 
     /// A number that moves whenever what the archive holds may have changed: right after every

@@ -27,8 +27,8 @@ use sqlx::SqliteConnection;
 /// Matches of one word read before its count is estimated rather than counted.
 pub const SAMPLED_MATCHES: i64 = 2_000;
 
-/// How much a match weighs in each column of `article_search`: title, people, body, site.
-const COLUMN_WEIGHTS: [f64; 4] = [10.0, 3.0, 1.0, 3.0];
+/// How much a match weighs in each column of `article_search`: body, title, people, site.
+const COLUMN_WEIGHTS: [f64; 4] = [1.0, 10.0, 3.0, 3.0];
 
 /// bm25's constants, as FTS5 sets them.
 const K1: f64 = 1.2;

@@ -150,18 +150,121 @@ pub(super) struct SearchEntry {
 impl SearchEntry {
     pub(super) fn of(article: &NewArticle) -> Self {
         let parsed = &article.parsed;
-        let people: Vec<&str> = parsed
-            .byline
-            .iter()
-            .chain(&parsed.credits)
-            .map(String::as_str)
-            .collect();
+        Self::new(
+            &parsed.title,
+            parsed.byline.iter().chain(&parsed.credits),
+            &parsed.body_text,
+            article.site.as_deref(),
+        )
+    }
+
+    fn new<'a>(
+        title: &str,
+        people: impl Iterator<Item = &'a String>,
+        body: &str,
+        site: Option<&str>,
+    ) -> Self {
+        let people: Vec<&str> = people.map(String::as_str).collect();
         Self {
-            title: index_text(&parsed.title),
+            title: index_text(title),
             people: index_text(&people.join("\n")),
-            body: index_text(&parsed.body_text),
-            site: article.site.as_deref().map(index_text),
+            body: index_text(body),
+            site: site.map(index_text),
         }
+    }
+}
+
+/// Articles indexed per transaction when the index is filled again.
+const REFILL_BATCH: i64 = 500;
+
+/// The setting a migration leaves when it made the index again empty: the rowid up to which
+/// articles have been indexed since.
+const REFILL_SETTING: &str = "search_index_refill";
+
+/// An article as stored, read to index it again.
+#[derive(sqlx::FromRow)]
+struct IndexedArticle {
+    rowid: i64,
+    title: String,
+    byline: Option<String>,
+    /// JSON list of lines.
+    credits: String,
+    site: Option<String>,
+    text: StoredText,
+    #[sqlx(flatten, try_from = "ArticleHtml")]
+    body_html: String,
+}
+
+impl IndexedArticle {
+    fn entry(&self) -> Result<SearchEntry, Error> {
+        let credits: Vec<String> = serde_json::from_str(&self.credits)?;
+        Ok(SearchEntry::new(
+            &self.title,
+            self.byline.iter().chain(&credits),
+            &self.text.read(&self.body_html)?,
+            self.site.as_deref(),
+        ))
+    }
+}
+
+impl Store {
+    /// Indexes every article again from what is stored, when a migration has emptied the index
+    /// (see `migrations/0009_search_body_first.sql`). One batch per transaction, each recording
+    /// how far it got, so an interrupted refill goes on where it stopped.
+    pub(super) async fn refill_search_index(&self) -> Result<(), Error> {
+        let mut indexed = 0;
+        loop {
+            let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let after: Option<i64> =
+                sqlx::query_scalar("SELECT CAST(value AS INTEGER) FROM settings WHERE name = ?1")
+                    .bind(REFILL_SETTING)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some(after) = after else {
+                break;
+            };
+            let articles: Vec<IndexedArticle> = sqlx::query_as(concat!(
+                "SELECT a.rowid, a.title, a.byline, a.credits, a.site, b.text, ",
+                html_columns!(),
+                " FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
+                join_raw!(),
+                "WHERE a.rowid > ?1 ORDER BY a.rowid LIMIT ?2"
+            ))
+            .bind(after)
+            .bind(REFILL_BATCH)
+            .fetch_all(&mut *tx)
+            .await?;
+            let entries = articles
+                .iter()
+                .map(IndexedArticle::entry)
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut batch = IndexBatch::default();
+            for (article, entry) in articles.iter().zip(&entries) {
+                batch.add(article.rowid, false, entry);
+            }
+            batch.write(&mut tx).await?;
+            match articles.last() {
+                Some(last) => {
+                    sqlx::query("UPDATE settings SET value = ?2 WHERE name = ?1")
+                        .bind(REFILL_SETTING)
+                        .bind(last.rowid.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM settings WHERE name = ?1")
+                        .bind(REFILL_SETTING)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            tx.commit().await?;
+            indexed += articles.len();
+            if !articles.is_empty() {
+                tracing::info!(articles = indexed, "search index: filling it again");
+            }
+        }
+        Ok(())
     }
 }
 

@@ -259,10 +259,13 @@ impl Store {
                 }
             }
             tx.commit().await?;
-            indexed += articles.len();
-            if !articles.is_empty() {
-                tracing::info!(articles = indexed, "search index: filling it again");
+            if indexed == 0 && !articles.is_empty() {
+                tracing::info!("search index: filling it again from the stored articles");
             }
+            indexed += articles.len();
+        }
+        if indexed > 0 {
+            tracing::info!(articles = indexed, "search index: filled again");
         }
         Ok(())
     }

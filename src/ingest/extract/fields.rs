@@ -221,7 +221,7 @@ fn host_name(host: &str) -> Option<String> {
 }
 
 /// Lower-case letters and digits only, to compare "The Daily-Spoon" with "thedailyspoon".
-fn squash(text: &str) -> String {
+pub(super) fn squash(text: &str) -> String {
     text.chars()
         .filter(|character| character.is_alphanumeric())
         .flat_map(char::to_lowercase)

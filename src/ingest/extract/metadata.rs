@@ -6,6 +6,7 @@ use dom_query::{Document, NodeRef};
 use serde_json::Value;
 
 use super::dates::{is_machine_written, normalize_date};
+use super::fields::squash;
 use super::headline::HeadlineTexts;
 use super::published;
 use super::tags::decode_references;
@@ -85,6 +86,9 @@ const MAX_HEADINGS: usize = 4;
 #[derive(Debug, Default)]
 pub struct PageMetadata {
     pub title: Option<String>,
+    /// The page's other names for itself: the `<meta>` title when JSON-LD's headline was taken,
+    /// and the `<title>` element. Any of them may give a headline its words more.
+    pub other_titles: Vec<String>,
     pub byline: Option<String>,
     pub published: Option<String>,
     pub site_name: Option<String>,
@@ -122,6 +126,9 @@ pub fn read(document: &Document) -> PageMetadata {
         keys.iter()
             .find_map(|key| meta.get(*key).filter(|value| !value.is_empty()).cloned())
     };
+    let headline = sole_headline(document);
+    let meta_title = first_meta(TITLE_KEYS);
+    let title = full_title(linked.title, meta_title.clone(), headline.as_deref());
     let declared = linked
         .published
         .or_else(|| first_meta(PUBLISHED_KEYS))
@@ -152,7 +159,12 @@ pub fn read(document: &Document) -> PageMetadata {
         _ => declared,
     };
     PageMetadata {
-        title: full_title(linked.title, first_meta(TITLE_KEYS)),
+        title: title.clone(),
+        other_titles: [meta_title, title_element(document)]
+            .into_iter()
+            .flatten()
+            .filter(|other| Some(other) != title.as_ref())
+            .collect(),
         byline: linked
             .byline
             .or_else(|| first_meta(AUTHOR_KEYS).filter(|author| !author.starts_with("http"))),
@@ -167,7 +179,7 @@ pub fn read(document: &Document) -> PageMetadata {
         is_website: meta
             .get("og:type")
             .is_some_and(|kind| kind.eq_ignore_ascii_case("website")),
-        headline: sole_headline(document),
+        headline,
         byline_element: byline_element(document),
         organization_author: linked.organization_author,
         time_element: search_page
@@ -187,9 +199,17 @@ pub fn read(document: &Document) -> PageMetadata {
     }
 }
 
-/// JSON-LD's headline, else the `<meta>` title; the `<meta>` one when it goes on where a long
-/// headline stops (cut to the 110 characters search engines display).
-fn full_title(linked: Option<String>, meta: Option<String>) -> Option<String> {
+/// JSON-LD's headline, else the `<meta>` title. The `<meta>` one when it goes on where a long
+/// headline stops (cut to the 110 characters search engines display), or when it is what the
+/// page's `<h1>` says and the JSON-LD headline is not (a template that fills `headline` with the
+/// page's description or its breadcrumb).
+fn full_title(
+    linked: Option<String>,
+    meta: Option<String>,
+    headline: Option<&str>,
+) -> Option<String> {
+    let says_headline =
+        |title: &str| headline.is_some_and(|headline| squash(headline) == squash(title));
     match (linked, meta) {
         (Some(linked), Some(meta))
             if linked.chars().count() >= MIN_CUT_HEADLINE_CHARS
@@ -198,8 +218,14 @@ fn full_title(linked: Option<String>, meta: Option<String>) -> Option<String> {
         {
             Some(meta)
         }
+        (Some(linked), Some(meta)) if says_headline(&meta) && !says_headline(&linked) => Some(meta),
         (linked, meta) => linked.or(meta),
     }
+}
+
+/// The text of the page's `<title>` element.
+fn title_element(document: &Document) -> Option<String> {
+    Some(clean(&document.select_single("head title").text())).filter(|title| !title.is_empty())
 }
 
 /// A JSON-LD headline this long may have been cut to fit search engines' 110 characters.
@@ -297,10 +323,13 @@ fn heading_text(heading: &NodeRef) -> String {
     while let Some(node) = stack.pop() {
         if node.is_text() {
             text.push_str(&node.text());
-        } else if node.node_name().as_deref() == Some("br") {
-            text.push(' ');
         } else {
-            stack.extend(node.children_it(true));
+            match node.node_name().as_deref() {
+                Some("br") => text.push(' '),
+                // A logo's `<title>` and `<desc>`, a style sheet: no words a reader sees.
+                Some("svg" | "style" | "script" | "template") => {}
+                _ => stack.extend(node.children_it(true)),
+            }
         }
     }
     clean(&text)
@@ -526,21 +555,38 @@ mod tests {
             fishing boats and the yacht club (and who pays for it)";
         let cut = &long[..105];
         assert_eq!(
-            full_title(Some(cut.to_owned()), Some(long.to_owned())).as_deref(),
+            full_title(Some(cut.to_owned()), Some(long.to_owned()), None).as_deref(),
             Some(long)
         );
         assert_eq!(
             full_title(
                 Some("Dredging".into()),
-                Some("Dredging | Harbour News".into())
+                Some("Dredging | Harbour News".into()),
+                None
             )
             .as_deref(),
             Some("Dredging")
         );
         assert_eq!(
-            full_title(None, Some("Quay".into())).as_deref(),
+            full_title(None, Some("Quay".into()), None).as_deref(),
             Some("Quay")
         );
+    }
+
+    #[test]
+    fn the_meta_title_the_h1_says_beats_another_json_ld_headline() {
+        let meta = "Dredging starts on Monday";
+        let chosen =
+            |h1: Option<&str>| full_title(Some("Sample pages".into()), Some(meta.into()), h1);
+        assert_eq!(
+            chosen(Some("Dredging starts on Monday")).as_deref(),
+            Some(meta)
+        );
+        assert_eq!(
+            chosen(Some("Sample pages")).as_deref(),
+            Some("Sample pages")
+        );
+        assert_eq!(chosen(None).as_deref(), Some("Sample pages"));
     }
 
     #[test]

@@ -257,7 +257,16 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     };
     let page_title = title(page_title);
     let title = match headline {
-        Some(headline) => fields::fuller_title(&title(headline), &page_title).to_owned(),
+        Some(headline) => {
+            let headline = title(headline);
+            let other_titles = page.other_titles.iter().map(|other| title(other));
+            iter::once(page_title)
+                .chain(other_titles)
+                .find(|fuller| {
+                    fuller != &headline && fields::fuller_title(&headline, fuller) == fuller
+                })
+                .unwrap_or(headline)
+        }
         None => page_title,
     };
     Ok(ParsedArticle {

@@ -431,3 +431,65 @@ async fn an_article_links_to_its_neighbours_in_the_listing() {
     assert_eq!(neighbour_titles(&app, 1).await, (None, story(0)));
     assert_eq!(neighbour_titles(&app, 2).await, (story(3), None));
 }
+
+/// A kept page and the stylesheet go out compressed as the browser asks (brotli before gzip),
+/// the same bytes each time (compressed once, not per request), and read back as the page.
+#[tokio::test]
+async fn kept_pages_and_the_stylesheet_are_sent_compressed_as_asked() {
+    use std::io::Read;
+
+    let app = TestApp::start().await;
+    let corpus = write_corpus(app.dir.path(), 3);
+    app.import(&[corpus]).await;
+    let fetch = |path: String, accept: &'static str| {
+        let request = app.client.get(app.url(&path));
+        async move {
+            let request = if accept.is_empty() {
+                request
+            } else {
+                request.header("accept-encoding", accept)
+            };
+            let response = request.send().await.expect("get");
+            let coding = response
+                .headers()
+                .get("content-encoding")
+                .map(|value| value.to_str().expect("ascii").to_owned());
+            let vary = response
+                .headers()
+                .get_all("vary")
+                .iter()
+                .map(|value| value.to_str().expect("ascii").to_lowercase())
+                .collect::<Vec<_>>()
+                .join(",");
+            (coding, vary, response.bytes().await.expect("body").to_vec())
+        }
+    };
+    let plain_listing = app.page("/").await;
+    let stylesheet = dom_query::Document::from(plain_listing.as_str())
+        .select("link[rel=stylesheet]")
+        .attr("href")
+        .expect("stylesheet link")
+        .to_string();
+    for path in ["/".to_owned(), stylesheet] {
+        let (coding, _, plain) = fetch(path.clone(), "").await;
+        assert_eq!(coding, None, "{path}: nothing asked, nothing compressed");
+
+        let (coding, vary, brotli) = fetch(path.clone(), "gzip, deflate, br").await;
+        assert_eq!(coding.as_deref(), Some("br"), "{path}");
+        assert!(vary.contains("accept-encoding"), "{path}: {vary}");
+        let mut unpacked = Vec::new();
+        brotli::Decompressor::new(&brotli[..], 4096)
+            .read_to_end(&mut unpacked)
+            .expect("brotli");
+        assert_eq!(unpacked, plain, "{path}");
+        assert_eq!(fetch(path.clone(), "br").await.2, brotli, "{path}: kept");
+
+        let (coding, _, gzip) = fetch(path.clone(), "gzip, br;q=0").await;
+        assert_eq!(coding.as_deref(), Some("gzip"), "{path}");
+        let mut unpacked = Vec::new();
+        flate2::read::GzDecoder::new(&gzip[..])
+            .read_to_end(&mut unpacked)
+            .expect("gzip");
+        assert_eq!(unpacked, plain, "{path}");
+    }
+}

@@ -2,11 +2,13 @@
 
 use std::sync::LazyLock;
 
+use axum::body::Bytes;
 use axum::extract::Path;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 use sha2::{Digest, Sha256};
 
+use super::encoding::{Coding, Compressed};
 use crate::error::Error;
 
 const STYLESHEET: &str = include_str!("../../static/style.css");
@@ -14,27 +16,34 @@ const STYLESHEET: &str = include_str!("../../static/style.css");
 static STYLESHEET_HASH: LazyLock<String> =
     LazyLock::new(|| hex::encode(&Sha256::digest(STYLESHEET.as_bytes())[..8]));
 
+/// The stylesheet compressed, each coding made once.
+static COMPRESSED_STYLESHEET: LazyLock<Compressed> = LazyLock::new(Compressed::default);
+
 /// The stylesheet's URL; it changes whenever the stylesheet does.
 pub fn stylesheet_path() -> String {
     format!("/static/{}/style.css", *STYLESHEET_HASH)
 }
 
-pub async fn serve_asset(Path((hash, file)): Path<(String, String)>) -> Result<Response, Error> {
+pub async fn serve_asset(
+    Path((hash, file)): Path<(String, String)>,
+    request_headers: HeaderMap,
+) -> Result<Response, Error> {
     if file != "style.css" || hash != *STYLESHEET_HASH {
         return Err(Error::NotFound);
     }
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            ),
-        ],
-        STYLESHEET,
-    )
-        .into_response())
+    let headers = HeaderMap::from_iter([
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/css; charset=utf-8"),
+        ),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ),
+    ]);
+    Ok(COMPRESSED_STYLESHEET.response(
+        headers,
+        &Bytes::from_static(STYLESHEET.as_bytes()),
+        Coding::accepted_by(&request_headers),
+    ))
 }

@@ -4,6 +4,7 @@ mod access;
 mod api;
 mod assets;
 mod caching;
+mod encoding;
 mod feeds;
 mod login;
 mod manage;

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes, to_bytes};
+use axum::body::{Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -14,6 +14,7 @@ use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
 use super::caching::{MAX_PAGE_BYTES, entity_tag};
+use super::encoding::{Coding, Compressed};
 use crate::store::Store;
 
 /// Memory for kept pages (bodies and addresses): a few hundred listing and article pages.
@@ -25,7 +26,7 @@ const MAX_KEPT_ADDRESS: usize = 2_048;
 
 pub struct PageCache {
     store: Store,
-    pages: Cache<String, KeptPage, PageSize>,
+    pages: Cache<String, Arc<KeptPage>, PageSize>,
 }
 
 impl PageCache {
@@ -37,32 +38,35 @@ impl PageCache {
     }
 }
 
-#[derive(Clone)]
 struct KeptPage {
     version: u64,
     headers: HeaderMap,
     body: Bytes,
+    /// The body gzipped and brotli-compressed, each made when a browser first asks for it.
+    compressed: Compressed,
 }
 
 impl KeptPage {
-    fn response(self) -> Response {
-        let mut response = Response::new(Body::from(self.body));
-        *response.headers_mut() = self.headers;
-        response
+    fn response(&self, coding: Option<Coding>) -> Response {
+        self.compressed
+            .response(self.headers.clone(), &self.body, coding)
     }
 }
 
 #[derive(Clone)]
 struct PageSize;
 
-impl Weighter<String, KeptPage> for PageSize {
-    fn weight(&self, address: &String, page: &KeptPage) -> u64 {
-        (address.len() + page.body.len() + 256) as u64
+impl Weighter<String, Arc<KeptPage>> for PageSize {
+    /// The compressed forms are made after the page is kept, so they are counted up front at
+    /// about what they come to (a third of the body each, at most).
+    fn weight(&self, address: &String, page: &Arc<KeptPage>) -> u64 {
+        (address.len() + page.body.len() * 5 / 3 + 256) as u64
     }
 }
 
 /// Answers `GET` from memory when the page is kept and current; otherwise renders it, tags it
-/// with its `ETag` and keeps a `200` answer.
+/// with its `ETag` and keeps a `200` answer. Either way compressed as the browser asks, from
+/// bytes compressed once per kept page.
 pub async fn serve_from_memory(
     State(cache): State<Arc<PageCache>>,
     request: Request,
@@ -75,11 +79,12 @@ pub async fn serve_from_memory(
     if request.method() != Method::GET || address.len() > MAX_KEPT_ADDRESS {
         return next.run(request).await;
     }
+    let coding = Coding::accepted_by(request.headers());
     let version = cache.store.version();
     if let Some(page) = cache.pages.get(address)
         && page.version == version
     {
-        return page.response();
+        return page.response(coding);
     }
     let address = address.to_owned();
     let response = next.run(request).await;
@@ -91,13 +96,14 @@ pub async fn serve_from_memory(
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     parts.headers.insert(header::ETAG, entity_tag(&body));
-    let page = KeptPage {
+    let page = Arc::new(KeptPage {
         version,
         headers: parts.headers,
         // A copy of exactly the page's length: the collected body may sit in a larger buffer,
         // which the memory budget would not see.
         body: Bytes::copy_from_slice(&body),
-    };
-    cache.pages.insert(address, page.clone());
-    page.response()
+        compressed: Compressed::default(),
+    });
+    cache.pages.insert(address, Arc::clone(&page));
+    page.response(coding)
 }

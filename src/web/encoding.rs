@@ -1,0 +1,181 @@
+//! Compressed answers made once and sent again: a kept page, or the stylesheet, is compressed the
+//! first time a browser asks for each coding. tower-http's `CompressionLayer` compresses every
+//! answer anew, which made a kept listing page cost 1.3 ms of CPU gzipped, against 0.05 ms sent
+//! as it is; it still compresses the answers made for one request only.
+
+use std::io::{self, Write};
+use std::sync::OnceLock;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
+
+/// gzip's level: zlib's default, which browsers' HTTP caches and proxies see most.
+const GZIP_LEVEL: u32 = 6;
+/// Brotli's quality and window: well ahead of gzip on a page for a few milliseconds, paid once
+/// per page and archive version.
+const BROTLI_QUALITY: u32 = 6;
+const BROTLI_WINDOW: u32 = 22;
+
+/// A content coding sent from bytes compressed once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Brotli,
+    Gzip,
+}
+
+impl Coding {
+    /// The coding for a request's answer: brotli when its `Accept-Encoding` takes it, else gzip,
+    /// else none. A coding with `q=0`, or a `q` that does not read as a number, is refused.
+    pub fn accepted_by(request_headers: &HeaderMap) -> Option<Self> {
+        let (mut brotli, mut gzip) = (false, false);
+        let values = request_headers.get_all(header::ACCEPT_ENCODING);
+        for item in values
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+        {
+            let mut parameters = item.split(';');
+            let name = parameters.next().unwrap_or_default().trim();
+            let weight = parameters.find_map(|parameter| {
+                let (key, value) = parameter.split_once('=')?;
+                key.trim().eq_ignore_ascii_case("q").then(|| value.trim())
+            });
+            if weight.is_some_and(|weight| !weight.parse::<f32>().is_ok_and(|q| q > 0.0)) {
+                continue;
+            }
+            if name.eq_ignore_ascii_case("br") {
+                brotli = true;
+            } else if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+                gzip = true;
+            }
+        }
+        if brotli {
+            Some(Self::Brotli)
+        } else if gzip {
+            Some(Self::Gzip)
+        } else {
+            None
+        }
+    }
+
+    fn header_value(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::Brotli => "br",
+            Self::Gzip => "gzip",
+        })
+    }
+
+    fn compress(self, bytes: &[u8]) -> io::Result<Vec<u8>> {
+        let mut compressed = Vec::with_capacity(bytes.len() / 3);
+        match self {
+            Self::Brotli => {
+                let mut writer = brotli::CompressorWriter::new(
+                    &mut compressed,
+                    4096,
+                    BROTLI_QUALITY,
+                    BROTLI_WINDOW,
+                );
+                writer.write_all(bytes)?;
+                // Finishes the stream; writing to memory cannot fail.
+                writer.into_inner();
+            }
+            Self::Gzip => {
+                let mut encoder = flate2::write::GzEncoder::new(
+                    &mut compressed,
+                    flate2::Compression::new(GZIP_LEVEL),
+                );
+                encoder.write_all(bytes)?;
+                encoder.finish()?;
+            }
+        }
+        Ok(compressed)
+    }
+}
+
+/// A body and its compressed forms, each made the first time it is asked for.
+#[derive(Default)]
+pub struct Compressed {
+    brotli: OnceLock<Option<Bytes>>,
+    gzip: OnceLock<Option<Bytes>>,
+}
+
+impl Compressed {
+    /// The answer to a request taking `coding`: `body` compressed (once) with its
+    /// `Content-Encoding`, or as it is when the request takes neither coding.
+    pub fn response(
+        &self,
+        mut headers: HeaderMap,
+        body: &Bytes,
+        coding: Option<Coding>,
+    ) -> Response {
+        let compressed = coding.and_then(|coding| {
+            let kept = match coding {
+                Coding::Brotli => &self.brotli,
+                Coding::Gzip => &self.gzip,
+            };
+            let bytes = kept.get_or_init(|| coding.compress(body).ok().map(Bytes::from));
+            bytes.clone().map(|bytes| (coding, bytes))
+        });
+        let body = match compressed {
+            Some((coding, compressed)) => {
+                headers.insert(header::CONTENT_ENCODING, coding.header_value());
+                headers.remove(header::CONTENT_LENGTH);
+                headers.append(
+                    header::VARY,
+                    HeaderValue::from_static(header::ACCEPT_ENCODING.as_str()),
+                );
+                compressed
+            }
+            None => body.clone(),
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = headers;
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    fn accepted(value: &str) -> Option<Coding> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(value).expect("a header value"),
+        );
+        Coding::accepted_by(&headers)
+    }
+
+    #[test]
+    fn brotli_first_then_gzip_and_a_zero_weight_refuses() {
+        assert_eq!(accepted("gzip, deflate, br, zstd"), Some(Coding::Brotli));
+        assert_eq!(accepted("gzip, deflate"), Some(Coding::Gzip));
+        assert_eq!(accepted("br;q=0, gzip;q=0.5"), Some(Coding::Gzip));
+        assert_eq!(accepted("BR ; Q=0.8"), Some(Coding::Brotli));
+        assert_eq!(accepted("gzip;q=0, br;q=0.000"), None);
+        assert_eq!(accepted("gzip;q=high"), None);
+        assert_eq!(accepted("deflate, identity"), None);
+        assert_eq!(Coding::accepted_by(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn each_coding_gives_back_the_bytes() {
+        let page = "<p>The harbour board met on Thursday.</p>".repeat(200);
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&Coding::Gzip.compress(page.as_bytes()).expect("gzip")[..])
+            .read_to_string(&mut unzipped)
+            .expect("gunzip");
+        assert_eq!(unzipped, page);
+        let brotli = Coding::Brotli.compress(page.as_bytes()).expect("brotli");
+        let mut unbrotlied = String::new();
+        brotli::Decompressor::new(&brotli[..], 4096)
+            .read_to_string(&mut unbrotlied)
+            .expect("un-brotli");
+        assert_eq!(unbrotlied, page);
+        assert!(brotli.len() < page.len() / 10, "{} bytes", brotli.len());
+    }
+}

@@ -372,13 +372,11 @@ async fn common_words_are_weighed_from_their_first_matches() {
     }
 }
 
-/// An archive from before migration 0009, whose index had the title as its first column: the
-/// migration makes the index again, and opening the archive fills it from the stored articles,
-/// batch by batch, so every article is found as before and titles still weigh most.
-#[tokio::test]
-async fn an_index_made_again_by_a_migration_is_filled_from_the_stored_articles() {
-    let dir = tempfile::tempdir().expect("dir");
-    let url = common::database_url(dir.path());
+/// An archive as the version before migration 0009 left it, whose index had the title as its
+/// first column: 1,200 articles (more than one refill batch), bodies as migration 0007 moved
+/// them, and every article indexed in the old column order. Returns its database URL.
+async fn archive_indexed_title_first(dir: &std::path::Path) -> String {
+    let url = common::database_url(dir);
     let options = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
         .expect("url")
         .create_if_missing(true);
@@ -392,8 +390,6 @@ async fn an_index_made_again_by_a_migration_is_filled_from_the_stored_articles()
         .collect::<Vec<_>>()
         .into();
     before_0009.run(&pool).await.expect("older migrations");
-    // 1,200 articles (more than one batch), written as that version wrote them: bodies as they
-    // were moved by migration 0007, the index in its old column order.
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200)
          INSERT INTO articles (id, slug, title, byline, excerpt, word_count, site, source_kind,
@@ -430,34 +426,100 @@ async fn an_index_made_again_by_a_migration_is_filled_from_the_stored_articles()
     .await
     .expect("old index");
     pool.close().await;
+    url
+}
 
-    let store = Store::open(&url).await.expect("open");
-    let count = |expression: &'static str| {
-        let pool = store.pool().clone();
-        async move {
-            sqlx::query_scalar::<_, i64>(
-                "SELECT count(*) FROM article_search WHERE article_search MATCH ?1",
-            )
+/// How many articles an FTS5 expression matches, and how many the index holds in all.
+async fn index_counts(store: &Store, expression: &str) -> (i64, i64) {
+    let matches =
+        sqlx::query_scalar("SELECT count(*) FROM article_search WHERE article_search MATCH ?1")
             .bind(expression)
-            .fetch_one(&pool)
+            .fetch_one(store.pool())
             .await
-            .expect("count")
-        }
-    };
-    assert_eq!(count("filler").await, 1198, "every body indexed again");
-    assert_eq!(count("ferries").await, 1, "the last batch too");
-    assert_eq!(count("people:quill").await, 1, "bylines indexed");
-    assert_eq!(count("site:news").await, 1200, "sites indexed");
+            .expect("count");
+    let entries = sqlx::query_scalar("SELECT count(*) FROM article_search_docsize")
+        .fetch_one(store.pool())
+        .await
+        .expect("entries");
+    (matches, entries)
+}
+
+async fn refill_pending(store: &Store) -> Option<String> {
+    sqlx::query_scalar("SELECT value FROM settings WHERE name = 'search_index_refill'")
+        .fetch_optional(store.pool())
+        .await
+        .expect("setting")
+}
+
+/// Migration 0009 makes the index again, with the body first; opening the archive fills it
+/// from the stored articles, batch by batch, so every article is found as before and titles
+/// still weigh most.
+#[tokio::test]
+async fn an_index_made_again_by_a_migration_is_filled_from_the_stored_articles() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = archive_indexed_title_first(dir.path()).await;
+    let store = Store::open(&url).await.expect("open");
+    assert_eq!(
+        index_counts(&store, "filler").await,
+        (1198, 1200),
+        "every article indexed again, once"
+    );
+    assert_eq!(
+        index_counts(&store, "ferries").await.0,
+        1,
+        "the last batch too"
+    );
+    assert_eq!(index_counts(&store, "people:quill").await.0, 1, "bylines");
+    assert_eq!(index_counts(&store, "site:news").await.0, 1200, "sites");
     let hits = store
         .search(&SearchQuery::parse("lighthouse"), 1)
         .await
         .expect("search");
     let titles: Vec<&str> = hits.hits.iter().map(|hit| hit.title.as_str()).collect();
     assert_eq!(titles, ["Lighthouse keepers retire", "Article 3"]);
-    let pending: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE name = 'search_index_refill'")
-            .fetch_optional(store.pool())
-            .await
-            .expect("setting");
-    assert_eq!(pending, None, "the refill is finished");
+    assert_eq!(refill_pending(&store).await, None, "the refill is finished");
+}
+
+/// A refill cut short goes on after the last article it recorded, indexing none twice; a copy
+/// opened read-only before the refill is done still opens (its search is partial), and the
+/// refill finishes when the archive is next opened writable.
+#[tokio::test]
+async fn a_refill_goes_on_where_it_stopped_and_a_read_only_copy_still_opens() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = archive_indexed_title_first(dir.path()).await;
+    // In WAL mode, as the store leaves a database: a read-only connection cannot switch modes.
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
+        .expect("url")
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
+    let pool = sqlx::SqlitePool::connect_with(options).await.expect("pool");
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .expect("migration 0009");
+    // As if a refill had indexed the first 600 articles, then the process had stopped.
+    sqlx::query(
+        "INSERT INTO article_search (rowid, title, people, body, site)
+         SELECT a.rowid, a.title, coalesce(a.byline, ''), b.text, a.site
+         FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id
+         WHERE a.rowid <= 600",
+    )
+    .execute(&pool)
+    .await
+    .expect("first half");
+    sqlx::query("UPDATE settings SET value = '600' WHERE name = 'search_index_refill'")
+        .execute(&pool)
+        .await
+        .expect("marker");
+    pool.close().await;
+
+    let read_only = Store::open(&format!("{url}?mode=ro"))
+        .await
+        .expect("a read-only copy opens");
+    assert_eq!(index_counts(&read_only, "filler").await, (599, 600));
+    assert_eq!(refill_pending(&read_only).await.as_deref(), Some("600"));
+    read_only.pool().close().await;
+
+    let store = Store::open(&url).await.expect("open");
+    assert_eq!(index_counts(&store, "filler").await, (1198, 1200));
+    assert_eq!(refill_pending(&store).await, None);
 }

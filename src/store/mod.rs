@@ -113,7 +113,7 @@ impl Store {
             version: Arc::new(AtomicU64::new(0)),
         };
         match migrator.run(&store.pool).await {
-            Ok(()) => store.refill_search_index().await?,
+            Ok(()) => {}
             // A read-only file (or disk) that is up to date is served for reading; every change
             // is then refused with a 503.
             Err(MigrateError::Execute(error))
@@ -123,6 +123,18 @@ impl Store {
                 tracing::warn!("the database is read-only: reading works, changes are refused");
             }
             Err(error) => return Err(error.into()),
+        }
+        match store.refill_search_index().await {
+            Ok(()) => {}
+            // A copy opened read-only before its index was filled again: readable, and searched
+            // as far as the index got.
+            Err(Error::Database(error)) if sqlite_code(&error) == Some(SQLITE_READONLY) => {
+                tracing::warn!(
+                    "the search index is being made again and the database is read-only: \
+                     search finds only part of the archive until it is opened writable"
+                );
+            }
+            Err(error) => return Err(error),
         }
         Ok(store)
     }

@@ -177,13 +177,13 @@ impl SearchEntry {
 /// Articles indexed per transaction when the index is filled again.
 const REFILL_BATCH: i64 = 500;
 
-/// The setting a migration leaves when it made the index again empty: the rowid up to which
-/// articles have been indexed since.
+/// Set by a migration that emptied the index: the rowid up to which articles have been indexed
+/// again since. Gone once every article is.
 const REFILL_SETTING: &str = "search_index_refill";
 
-/// An article as stored, read to index it again.
+/// An article as stored, read to be indexed again.
 #[derive(sqlx::FromRow)]
-struct IndexedArticle {
+struct ArticleToIndex {
     rowid: i64,
     title: String,
     byline: Option<String>,
@@ -195,7 +195,7 @@ struct IndexedArticle {
     body_html: String,
 }
 
-impl IndexedArticle {
+impl ArticleToIndex {
     fn entry(&self) -> Result<SearchEntry, Error> {
         let credits: Vec<String> = serde_json::from_str(&self.credits)?;
         Ok(SearchEntry::new(
@@ -210,65 +210,77 @@ impl IndexedArticle {
 impl Store {
     /// Indexes every article again from what is stored, when a migration has emptied the index
     /// (see `migrations/0009_search_body_first.sql`). One batch per transaction, each recording
-    /// how far it got, so an interrupted refill goes on where it stopped.
+    /// how far it got, so an interrupted refill goes on where it stopped; the batches of two
+    /// processes opening the archive at once take turns.
     pub(super) async fn refill_search_index(&self) -> Result<(), Error> {
+        // Read first without a write lock: nearly every time, there is nothing to do.
+        if refilled_up_to(&self.pool).await?.is_none() {
+            return Ok(());
+        }
+        tracing::info!("search index: filling it again from the stored articles");
         let mut indexed = 0;
         loop {
             let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-            let after: Option<i64> =
-                sqlx::query_scalar("SELECT CAST(value AS INTEGER) FROM settings WHERE name = ?1")
-                    .bind(REFILL_SETTING)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some(after) = after else {
+            let Some(after) = refilled_up_to(&mut *tx).await? else {
                 break;
             };
-            let articles: Vec<IndexedArticle> = sqlx::query_as(concat!(
-                "SELECT a.rowid, a.title, a.byline, a.credits, a.site, b.text, ",
-                html_columns!(),
-                " FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
-                join_raw!(),
-                "WHERE a.rowid > ?1 ORDER BY a.rowid LIMIT ?2"
-            ))
-            .bind(after)
-            .bind(REFILL_BATCH)
-            .fetch_all(&mut *tx)
-            .await?;
-            let entries = articles
-                .iter()
-                .map(IndexedArticle::entry)
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut batch = IndexBatch::default();
-            for (article, entry) in articles.iter().zip(&entries) {
-                batch.add(article.rowid, false, entry);
-            }
-            batch.write(&mut tx).await?;
-            match articles.last() {
-                Some(last) => {
-                    sqlx::query("UPDATE settings SET value = ?2 WHERE name = ?1")
-                        .bind(REFILL_SETTING)
-                        .bind(last.rowid.to_string())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                None => {
-                    sqlx::query("DELETE FROM settings WHERE name = ?1")
-                        .bind(REFILL_SETTING)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
+            let batch = index_batch_after(&mut tx, after).await?;
             tx.commit().await?;
-            if indexed == 0 && !articles.is_empty() {
-                tracing::info!("search index: filling it again from the stored articles");
-            }
-            indexed += articles.len();
+            indexed += batch;
         }
-        if indexed > 0 {
-            tracing::info!(articles = indexed, "search index: filled again");
-        }
+        tracing::info!(articles = indexed, "search index: filled again");
         Ok(())
     }
+}
+
+async fn refilled_up_to<'c>(executor: impl sqlx::SqliteExecutor<'c>) -> Result<Option<i64>, Error> {
+    Ok(
+        sqlx::query_scalar("SELECT CAST(value AS INTEGER) FROM settings WHERE name = ?1")
+            .bind(REFILL_SETTING)
+            .fetch_optional(executor)
+            .await?,
+    )
+}
+
+/// Indexes the next batch of articles after rowid `after` and records how far it got, or, when
+/// none is left, that the refill is done. Returns how many it indexed.
+async fn index_batch_after(conn: &mut SqliteConnection, after: i64) -> Result<usize, Error> {
+    let articles: Vec<ArticleToIndex> = sqlx::query_as(concat!(
+        "SELECT a.rowid, a.title, a.byline, a.credits, a.site, b.text, ",
+        html_columns!(),
+        " FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
+        join_raw!(),
+        "WHERE a.rowid > ?1 ORDER BY a.rowid LIMIT ?2"
+    ))
+    .bind(after)
+    .bind(REFILL_BATCH)
+    .fetch_all(&mut *conn)
+    .await?;
+    let entries = articles
+        .iter()
+        .map(ArticleToIndex::entry)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut batch = IndexBatch::default();
+    for (article, entry) in articles.iter().zip(&entries) {
+        batch.add(article.rowid, false, entry);
+    }
+    batch.write(conn).await?;
+    match articles.last() {
+        Some(last) => {
+            sqlx::query("UPDATE settings SET value = ?2 WHERE name = ?1")
+                .bind(REFILL_SETTING)
+                .bind(last.rowid.to_string())
+                .execute(&mut *conn)
+                .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM settings WHERE name = ?1")
+                .bind(REFILL_SETTING)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(articles.len())
 }
 
 /// Search entries written together, after the rows of the articles in a transaction.

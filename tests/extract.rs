@@ -537,6 +537,17 @@ fn a_title_that_is_the_h1_with_words_more_wins_from_any_of_the_page_titles() {
     let url = Url::parse("https://quaysideworks.example/articles/trends").expect("a URL");
     let article = extract_article(&html, &url).expect("an article");
     assert_eq!(article.title, "8 Recent Trends in Harbour Design");
+    // The fuller one in JSON-LD, the `<meta>` title saying what the `<h1>` says.
+    let html = format!(
+        "<html><head><title>Recent Trends in Harbour Design</title>\
+         <meta property=\"og:title\" content=\"Recent Trends in Harbour Design\">\
+         <script type=\"application/ld+json\">{{\"@type\": \"Article\", \"headline\": \
+         \"8 Recent Trends in Harbour Design\"}}</script></head><body><main>\
+         <h1>Recent Trends in Harbour Design</h1>{}</main></body></html>",
+        harbour_paragraphs()
+    );
+    let article = extract_article(&html, &url).expect("an article");
+    assert_eq!(article.title, "8 Recent Trends in Harbour Design");
 }
 
 #[test]

@@ -14,7 +14,7 @@ const HEAD_SCAN_BYTES: usize = 512 * 1024;
 
 /// What sites put between a headline and their own name.
 const TITLE_SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " · ", " :: ", " » ", " / ", ": ",
+    " | ", " - ", " – ", " — ", " · ", " • ", " :: ", " » ", " « ", " › ", " ~ ", " / ", ": ",
 ];
 
 const MAX_BYLINE_CHARS: usize = 150;
@@ -431,6 +431,8 @@ mod tests {
             ),
             ("Fish recipes", "Fish Recipes | Food", "Fish recipes"),
             ("Fish recipes", "Fish recipes - Food", "Fish recipes"),
+            ("Fish recipes", "Fish recipes • Food", "Fish recipes"),
+            ("Fish recipes", "Fish recipes ~ Food", "Fish recipes"),
             ("Fish recipes", "Fish recipesandmore", "Fish recipes"),
             ("Fish recipes", "Fish recipes", "Fish recipes"),
             ("Fish recipes", "Summer Soups", "Fish recipes"),

@@ -86,8 +86,9 @@ const MAX_HEADINGS: usize = 4;
 #[derive(Debug, Default)]
 pub struct PageMetadata {
     pub title: Option<String>,
-    /// The page's other names for itself: the `<meta>` title when JSON-LD's headline was taken,
-    /// and the `<title>` element. Any of them may give a headline its words more.
+    /// The page's other names for itself: whichever of JSON-LD's headline and the `<meta>`
+    /// title was not taken, and the `<title>` element. Any of them may give a headline its
+    /// words more.
     pub other_titles: Vec<String>,
     pub byline: Option<String>,
     pub published: Option<String>,
@@ -128,7 +129,8 @@ pub fn read(document: &Document) -> PageMetadata {
     };
     let headline = sole_headline(document);
     let meta_title = first_meta(TITLE_KEYS);
-    let title = full_title(linked.title, meta_title.clone(), headline.as_deref());
+    let declared_titles = [linked.title.clone(), meta_title.clone()];
+    let title = full_title(linked.title, meta_title, headline.as_deref());
     let declared = linked
         .published
         .or_else(|| first_meta(PUBLISHED_KEYS))
@@ -160,8 +162,9 @@ pub fn read(document: &Document) -> PageMetadata {
     };
     PageMetadata {
         title: title.clone(),
-        other_titles: [meta_title, title_element(document)]
+        other_titles: declared_titles
             .into_iter()
+            .chain([title_element(document)])
             .flatten()
             .filter(|other| Some(other) != title.as_ref())
             .collect(),

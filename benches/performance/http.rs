@@ -1,5 +1,5 @@
-//! A minimal blocking HTTP/1.1 GET over std::net: no Accept-Encoding, so bodies come uncompressed,
-//! exactly the bytes wrk will be served.
+//! A minimal blocking HTTP/1.1 GET over std::net: no Accept-Encoding unless asked for, so bodies
+//! come as they are, exactly the bytes wrk will be served.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -19,11 +19,16 @@ impl Response {
 
 /// `GET path` on a fresh connection (`Connection: close`).
 pub fn get(address: SocketAddr, path: &str) -> std::io::Result<Response> {
+    get_with(address, path, "")
+}
+
+/// [`get`] with `extra_headers` (each line ending in CRLF) in the request.
+fn get_with(address: SocketAddr, path: &str, extra_headers: &str) -> std::io::Result<Response> {
     let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(2))?;
     stream.set_read_timeout(Some(Duration::from_secs(120)))?;
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n{extra_headers}\r\n"
     )?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
@@ -37,8 +42,18 @@ pub fn get(address: SocketAddr, path: &str) -> std::io::Result<Response> {
 
 /// `GET path` expecting 200, with the body; panics with the status otherwise.
 pub fn get_ok(address: SocketAddr, path: &str) -> Response {
-    let response =
-        get(address, path).unwrap_or_else(|error| panic!("GET {path} on {address}: {error}"));
+    get_ok_with(address, path, "")
+}
+
+/// [`get_ok`] asking for a gzipped body, as browsers do: the bytes wrk gets with
+/// [`crate::load::GZIP`].
+pub fn get_ok_gzipped(address: SocketAddr, path: &str) -> Response {
+    get_ok_with(address, path, "Accept-Encoding: gzip\r\n")
+}
+
+fn get_ok_with(address: SocketAddr, path: &str, extra_headers: &str) -> Response {
+    let response = get_with(address, path, extra_headers)
+        .unwrap_or_else(|error| panic!("GET {path} on {address}: {error}"));
     assert_eq!(
         response.status, 200,
         "GET {path} on {address} answered {}",

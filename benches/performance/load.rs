@@ -18,6 +18,9 @@ pub struct LoadResult {
     pub errors: u64,
 }
 
+/// The header a browser sends, for the pages loaded gzipped.
+pub const GZIP: &str = "Accept-Encoding: gzip";
+
 /// A wrk script that sends every request to a new address: the page's own with `fresh=N`
 /// added to its query, N unique per thread and request.
 pub const EVERY_REQUEST_NEW: &str = r#"
@@ -35,30 +38,39 @@ function request()
 end
 "#;
 
-/// Runs a short warm-up, then the measured run, against one URL (through `script`, a wrk Lua
-/// file, when given); `measured` is called right before and right after the measured run (to
-/// read the server's CPU time around it).
+/// How wrk asks for a page: through a Lua script, with a header.
+#[derive(Clone, Copy, Default)]
+pub struct Requests<'a> {
+    pub script: Option<&'a Path>,
+    pub header: Option<&'a str>,
+}
+
+/// Runs a short warm-up, then the measured run, against one URL; `measured` is called right
+/// before and right after the measured run (to read the server's CPU time around it).
 pub fn run(
     wrk: &Path,
     url: &str,
-    script: Option<&Path>,
+    requests: Requests,
     warm_up: Duration,
     duration: Duration,
     mut measured: impl FnMut(),
 ) -> LoadResult {
     if !warm_up.is_zero() {
-        wrk_output(wrk, url, script, warm_up);
+        wrk_output(wrk, url, requests, warm_up);
     }
     measured();
-    let output = wrk_output(wrk, url, script, duration);
+    let output = wrk_output(wrk, url, requests, duration);
     measured();
     parse(&output).unwrap_or_else(|| panic!("cannot read wrk's summary for {url}:\n{output}"))
 }
 
-fn wrk_output(wrk: &Path, url: &str, script: Option<&Path>, duration: Duration) -> String {
+fn wrk_output(wrk: &Path, url: &str, requests: Requests, duration: Duration) -> String {
     let mut command = Command::new(wrk);
-    if let Some(script) = script {
+    if let Some(script) = requests.script {
         command.arg("--script").arg(script);
+    }
+    if let Some(header) = requests.header {
+        command.arg("--header").arg(header);
     }
     let output = command
         .args([

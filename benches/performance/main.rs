@@ -165,7 +165,14 @@ fn run(options: &Options, wrk: &Path, nginx: &Path, work: &Path) -> Measurements
     let mut sizes = Vec::new();
     let mut warnings = Vec::new();
     for page in &pages {
-        // Fetched once without Accept-Encoding: the very bytes wrk will get from Tearsheet.
+        // Fetched once as wrk will ask: the very bytes it will get from Tearsheet.
+        if page.gzipped {
+            let body = http::get_ok_gzipped(address, &page.path).body;
+            sizes.push(body.len());
+            let file = dirs.www.join(format!("{}.gz", page.file));
+            std::fs::write(file, body).expect("write a gzipped page for nginx");
+            continue;
+        }
         let body = http::get_ok(address, &page.path).body;
         sizes.push(body.len());
         warnings.extend(pages::emptiness(page, &body));
@@ -189,13 +196,16 @@ fn run(options: &Options, wrk: &Path, nginx: &Path, work: &Path) -> Measurements
         // Tearsheet and nginx back to back per page, so that load from other work on the
         // machine hits both sides of each ratio alike.
         let mut ticks = Vec::new();
-        let script = page
-            .rendered_each_time
-            .then_some(dirs.every_request_new.as_path());
+        let requests = load::Requests {
+            script: page
+                .rendered_each_time
+                .then_some(dirs.every_request_new.as_path()),
+            header: page.gzipped.then_some(load::GZIP),
+        };
         let tearsheet = load::run(
             wrk,
             &format!("http://{address}{}", page.path),
-            script,
+            requests,
             options.warm_up,
             options.duration,
             || ticks.extend(server_process.cpu_ticks()),
@@ -213,7 +223,7 @@ fn run(options: &Options, wrk: &Path, nginx: &Path, work: &Path) -> Measurements
         let baseline = load::run(
             wrk,
             &format!("http://{nginx_address}/{}", page.file),
-            script,
+            requests,
             options.warm_up,
             options.duration,
             || {},

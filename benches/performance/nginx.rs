@@ -67,6 +67,8 @@ http {{
     }}
     default_type application/octet-stream;
     charset utf-8;
+    # A page's gzipped bytes, saved beside it, for a request that takes gzip.
+    gzip_static on;
     sendfile on;
     tcp_nopush on;
     tcp_nodelay on;

@@ -32,14 +32,19 @@ pub struct Page {
     /// Tearsheet renders it each time instead of sending the copy it keeps in memory. nginx
     /// ignores the query and sends the same file.
     pub rendered_each_time: bool,
+    /// Asked for gzipped, as a browser asks (`Accept-Encoding: gzip`); nginx sends the same
+    /// gzipped bytes, saved beside the page (`gzip_static`).
+    pub gzipped: bool,
 }
 
 /// The pages loaded a second time, rendered for every request.
 const RENDERED_EACH_TIME: [&str; 3] = ["listing.html", "article.html", "search.html"];
+/// The pages loaded once more gzipped, as browsers ask for them.
+const GZIPPED: [&str; 2] = ["listing.html", "article.html"];
 
 /// Listing (first and deep), an article, one site, a two-word search and the feed, as a reader
-/// asks for them again and again; then the first listing page, the article and the search
-/// rendered for every request.
+/// asks for them again and again; the first listing page and the article gzipped; then the
+/// first listing page, the article and the search rendered for every request.
 pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
     let first = http::get_ok(address, "/").text();
     let (mut deep_path, mut deep_html, mut depth) = ("/".to_owned(), first.clone(), 1);
@@ -62,6 +67,7 @@ pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
             file: "listing.html",
             target: Target::Reading,
             rendered_each_time: false,
+            gzipped: false,
         },
         Page {
             label: format!("listing, page {depth}"),
@@ -69,6 +75,7 @@ pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
             file: "listing-deep.html",
             target: Target::Reading,
             rendered_each_time: false,
+            gzipped: false,
         },
         Page {
             label: "article".to_owned(),
@@ -76,6 +83,7 @@ pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
             file: "article.html",
             target: Target::Reading,
             rendered_each_time: false,
+            gzipped: false,
         },
         Page {
             label: format!(
@@ -86,6 +94,7 @@ pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
             file: "site.html",
             target: Target::Reading,
             rendered_each_time: false,
+            gzipped: false,
         },
         Page {
             label: format!(
@@ -96,6 +105,7 @@ pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
             file: "search.html",
             target: Target::Search,
             rendered_each_time: false,
+            gzipped: false,
         },
         Page {
             label: "Atom feed".to_owned(),
@@ -103,8 +113,18 @@ pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
             file: "feed.atom",
             target: Target::None,
             rendered_each_time: false,
+            gzipped: false,
         },
     ];
+    let gzipped: Vec<Page> = pages
+        .iter()
+        .filter(|page| GZIPPED.contains(&page.file))
+        .map(|page| Page {
+            label: format!("{}, gzipped", page.label),
+            gzipped: true,
+            ..page.clone()
+        })
+        .collect();
     let rendered: Vec<Page> = pages
         .iter()
         .filter(|page| RENDERED_EACH_TIME.contains(&page.file))
@@ -114,7 +134,7 @@ pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
             ..page.clone()
         })
         .collect();
-    pages.into_iter().chain(rendered).collect()
+    pages.into_iter().chain(gzipped).chain(rendered).collect()
 }
 
 /// A warning when a page came back without what it is meant to show (an archive parser that

@@ -377,19 +377,7 @@ async fn common_words_are_weighed_from_their_first_matches() {
 /// them, and every article indexed in the old column order. Returns its database URL.
 async fn archive_indexed_title_first(dir: &std::path::Path) -> String {
     let url = common::database_url(dir);
-    let options = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
-        .expect("url")
-        .create_if_missing(true);
-    let pool = sqlx::SqlitePool::connect_with(options).await.expect("pool");
-    let mut before_0009 = sqlx::migrate!("./migrations");
-    before_0009.migrations = before_0009
-        .migrations
-        .iter()
-        .filter(|migration| migration.version < 9)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    before_0009.run(&pool).await.expect("older migrations");
+    let pool = common::database_before_migration(&url, 9).await;
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200)
          INSERT INTO articles (id, slug, title, byline, excerpt, word_count, site, source_kind,
@@ -417,16 +405,23 @@ async fn archive_indexed_title_first(dir: &std::path::Path) -> String {
     .execute(&pool)
     .await
     .expect("bodies");
+    index_articles_up_to(&pool, 1200).await;
+    pool.close().await;
+    url
+}
+
+/// Indexes the articles up to `rowid` as the store does, naming each column.
+async fn index_articles_up_to(pool: &sqlx::SqlitePool, rowid: i64) {
     sqlx::query(
         "INSERT INTO article_search (rowid, title, people, body, site)
          SELECT a.rowid, a.title, coalesce(a.byline, ''), b.text, a.site
-         FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id",
+         FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id
+         WHERE a.rowid <= ?1",
     )
-    .execute(&pool)
+    .bind(rowid)
+    .execute(pool)
     .await
-    .expect("old index");
-    pool.close().await;
-    url
+    .expect("index entries");
 }
 
 /// How many articles an FTS5 expression matches, and how many the index holds in all.
@@ -497,15 +492,7 @@ async fn a_refill_goes_on_where_it_stopped_and_a_read_only_copy_still_opens() {
         .await
         .expect("migration 0009");
     // As if a refill had indexed the first 600 articles, then the process had stopped.
-    sqlx::query(
-        "INSERT INTO article_search (rowid, title, people, body, site)
-         SELECT a.rowid, a.title, coalesce(a.byline, ''), b.text, a.site
-         FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id
-         WHERE a.rowid <= 600",
-    )
-    .execute(&pool)
-    .await
-    .expect("first half");
+    index_articles_up_to(&pool, 600).await;
     sqlx::query("UPDATE settings SET value = '600' WHERE name = 'search_index_refill'")
         .execute(&pool)
         .await

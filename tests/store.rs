@@ -71,19 +71,7 @@ async fn connections_use_wal_foreign_keys_and_a_busy_timeout() {
 async fn an_older_database_keeps_its_articles_when_upgraded() {
     let dir = tempfile::tempdir().expect("dir");
     let url = common::database_url(dir.path());
-    let options: sqlx::sqlite::SqliteConnectOptions = url.parse().expect("url");
-    let pool = sqlx::SqlitePool::connect_with(options.create_if_missing(true))
-        .await
-        .expect("connect");
-    let mut before_bodies = sqlx::migrate!("./migrations");
-    before_bodies.migrations = before_bodies
-        .migrations
-        .iter()
-        .filter(|migration| migration.version < 7)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    before_bodies.run(&pool).await.expect("old schema");
+    let pool = common::database_before_migration(&url, 7).await;
     for n in 1..=3 {
         let id = format!("{n:016x}");
         sqlx::query(

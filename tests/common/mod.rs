@@ -188,6 +188,25 @@ pub fn database_url(dir: &Path) -> String {
     format!("sqlite:{}", dir.join("tearsheet.db").display())
 }
 
+/// A new database at `url` with the migrations before `version` applied, as an older release
+/// left it, for testing the upgrade.
+pub async fn database_before_migration(url: &str, version: i64) -> sqlx::SqlitePool {
+    let options: sqlx::sqlite::SqliteConnectOptions = url.parse().expect("url");
+    let pool = sqlx::SqlitePool::connect_with(options.create_if_missing(true))
+        .await
+        .expect("connect");
+    let mut older = sqlx::migrate!("./migrations");
+    older.migrations = older
+        .migrations
+        .iter()
+        .filter(|migration| migration.version < version)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    older.run(&pool).await.expect("older migrations");
+    pool
+}
+
 /// One invented article in the archive text format.
 pub struct FixtureArticle<'a> {
     pub id: &'a str,

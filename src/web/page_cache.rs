@@ -17,7 +17,8 @@ use super::caching::{MAX_PAGE_BYTES, entity_tag};
 use super::encoding::{Coding, Compressed};
 use crate::store::Store;
 
-/// Memory for kept pages (bodies and addresses): a few hundred listing and article pages.
+/// Memory for kept pages (bodies, their compressed forms and addresses): a few hundred listing
+/// and article pages.
 const BUDGET_BYTES: u64 = 8 * 1024 * 1024;
 /// A guess of how many pages fit, which only sizes the table up front.
 const EXPECTED_PAGES: usize = 1_000;
@@ -58,7 +59,7 @@ struct PageSize;
 
 impl Weighter<String, Arc<KeptPage>> for PageSize {
     /// The compressed forms are made after the page is kept, so they are counted up front at
-    /// about what they come to (a third of the body each, at most).
+    /// about what they come to for a page of html: a third of the body each.
     fn weight(&self, address: &String, page: &Arc<KeptPage>) -> u64 {
         (address.len() + page.body.len() * 5 / 3 + 256) as u64
     }

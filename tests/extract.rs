@@ -563,3 +563,47 @@ fn a_logo_drawn_in_the_h1_is_not_part_of_the_headline() {
     let article = extract_article(&html, &url).expect("an article");
     assert_eq!(article.title, "Harbour board agrees the new quay");
 }
+
+/// A discussion page (a link with its thread, as on link aggregators) keeps its replies: they
+/// are what the page is.
+#[test]
+fn a_discussion_thread_keeps_its_replies() {
+    let reply = |author: &str, words: &str| {
+        format!(
+            "<li class=\"comments_subtree\"><div class=\"comment\" id=\"c_{author}\">\
+             <div class=\"details\"><div class=\"byline\">{author}</div>\
+             <div class=\"comment_text\"><p>{}</p></div></div></div></li>",
+            words.repeat(3)
+        )
+    };
+    let html = format!(
+        "<html><head><title>Tide tables for small harbours | Quayside Links</title></head>\
+         <body><main><div class=\"story\"><h1><a href=\"https://tides.example/\">Tide \
+         tables for small harbours</a></h1><p>via mara, 12 comments</p></div>\
+         <ol class=\"comments comments1\">{}{}{}</ol></main></body></html>",
+        reply(
+            "mara",
+            "I use the harbour office's own tables, printed at the start of each month and \
+             kept in a plastic sleeve by the chart table. ",
+        ),
+        reply(
+            "tobias",
+            "The free app from the coastguard has worked for me for three seasons now, with \
+             warnings for spring tides and for the bar at low water. ",
+        ),
+        reply(
+            "ines",
+            "Whatever you pick, check it against the printed tables for the first few weeks \
+             before trusting it on a falling tide with a loaded boat. ",
+        ),
+    );
+    let url = Url::parse("https://links.quayside.example/s/tides").expect("a URL");
+    let article = extract_article(&html, &url).expect("an article");
+    for reply in ["plastic sleeve", "coastguard", "falling tide"] {
+        assert!(
+            article.body_text.contains(reply),
+            "{reply}: {}",
+            article.body_text
+        );
+    }
+}

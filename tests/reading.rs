@@ -471,8 +471,9 @@ async fn kept_pages_and_the_stylesheet_are_sent_compressed_as_asked() {
         .expect("stylesheet link")
         .to_string();
     for path in ["/".to_owned(), stylesheet] {
-        let (coding, _, plain) = fetch(path.clone(), "").await;
+        let (coding, vary, plain) = fetch(path.clone(), "").await;
         assert_eq!(coding, None, "{path}: nothing asked, nothing compressed");
+        assert!(vary.contains("accept-encoding"), "{path}: {vary}");
 
         let (coding, vary, brotli) = fetch(path.clone(), "gzip, deflate, br").await;
         assert_eq!(coding.as_deref(), Some("br"), "{path}");
@@ -491,5 +492,28 @@ async fn kept_pages_and_the_stylesheet_are_sent_compressed_as_asked() {
             .read_to_end(&mut unpacked)
             .expect("gzip");
         assert_eq!(unpacked, plain, "{path}");
+
+        // A revisit gets 304 with the page's one tag, naming no coding.
+        let first = app
+            .client
+            .get(app.url(&path))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .expect("get");
+        let tag = first.headers()["etag"].clone();
+        let revisit = app
+            .client
+            .get(app.url(&path))
+            .header("accept-encoding", "gzip")
+            .header("if-none-match", tag)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(revisit.status(), 304, "{path}");
+        assert!(
+            !revisit.headers().contains_key("content-encoding"),
+            "{path}"
+        );
     }
 }

@@ -168,6 +168,11 @@ fn run(options: &Options, wrk: &Path, nginx: &Path, work: &Path) -> Measurements
         // Fetched once as wrk will ask: the very bytes it will get from Tearsheet.
         if page.gzipped {
             let body = http::get_ok_gzipped(address, &page.path).body;
+            assert!(
+                body.starts_with(&[0x1f, 0x8b]),
+                "{} came back without gzip",
+                page.path
+            );
             sizes.push(body.len());
             let file = dirs.www.join(format!("{}.gz", page.file));
             std::fs::write(file, body).expect("write a gzipped page for nginx");

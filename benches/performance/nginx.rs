@@ -69,6 +69,7 @@ http {{
     charset utf-8;
     # A page's gzipped bytes, saved beside it, for a request that takes gzip.
     gzip_static on;
+    gzip_vary on;
     sendfile on;
     tcp_nopush on;
     tcp_nodelay on;

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use sha2::{Digest, Sha256};
 
+use super::caching::entity_tag;
 use super::encoding::{Coding, Compressed};
 use crate::error::Error;
 
@@ -15,6 +16,8 @@ const STYLESHEET: &str = include_str!("../../static/style.css");
 
 static STYLESHEET_HASH: LazyLock<String> =
     LazyLock::new(|| hex::encode(&Sha256::digest(STYLESHEET.as_bytes())[..8]));
+
+static STYLESHEET_TAG: LazyLock<HeaderValue> = LazyLock::new(|| entity_tag(STYLESHEET.as_bytes()));
 
 /// The stylesheet compressed, each coding made once.
 static COMPRESSED_STYLESHEET: LazyLock<Compressed> = LazyLock::new(Compressed::default);
@@ -32,6 +35,8 @@ pub async fn serve_asset(
         return Err(Error::NotFound);
     }
     let headers = HeaderMap::from_iter([
+        // One tag for every coding, as for pages (see `caching`).
+        (header::ETAG, STYLESHEET_TAG.clone()),
         (
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/css; charset=utf-8"),

@@ -42,6 +42,9 @@ pub async fn revalidate(request: Request, next: Next) -> Response {
     if if_none_match.is_some_and(|known| names(&known, &tag)) {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_LENGTH);
+        // The tag is the same whatever the coding; a 304 that named one could relabel a
+        // cache's copy in the other.
+        parts.headers.remove(header::CONTENT_ENCODING);
         return Response::from_parts(parts, Body::empty());
     }
     Response::from_parts(parts, body)

@@ -46,9 +46,11 @@ pub async fn serve_asset(
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ),
     ]);
-    Ok(COMPRESSED_STYLESHEET.response(
-        headers,
-        &Bytes::from_static(STYLESHEET.as_bytes()),
-        Coding::accepted_by(&request_headers),
-    ))
+    Ok(COMPRESSED_STYLESHEET
+        .response(
+            headers,
+            &Bytes::from_static(STYLESHEET.as_bytes()),
+            Coding::accepted_by(&request_headers),
+        )
+        .await)
 }

@@ -48,9 +48,10 @@ struct KeptPage {
 }
 
 impl KeptPage {
-    fn response(&self, coding: Option<Coding>) -> Response {
+    async fn response(&self, coding: Option<Coding>) -> Response {
         self.compressed
             .response(self.headers.clone(), &self.body, coding)
+            .await
     }
 }
 
@@ -85,7 +86,7 @@ pub async fn serve_from_memory(
     if let Some(page) = cache.pages.get(address)
         && page.version == version
     {
-        return page.response(coding);
+        return page.response(coding).await;
     }
     let address = address.to_owned();
     let response = next.run(request).await;
@@ -106,5 +107,5 @@ pub async fn serve_from_memory(
         compressed: Compressed::default(),
     });
     cache.pages.insert(address, Arc::clone(&page));
-    page.response(coding)
+    page.response(coding).await
 }

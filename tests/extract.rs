@@ -501,24 +501,28 @@ fn a_landing_page_is_named_by_its_title_not_its_slogan() {
     assert_eq!(article.title, "Boiler repair that keeps you warm");
 }
 
-/// Four paragraphs of invented text, enough to be read as an article.
-fn harbour_paragraphs() -> String {
-    "<p>The harbour board met on Thursday to agree how the new quay will be built, after two \
-     winters of storms left the old wall cracked along most of its length and the fishing \
-     boats moored in the river instead.</p>"
-        .repeat(4)
+/// A page with `head`, the `<h1>` `headline` and four paragraphs of invented text, enough to
+/// be read as an article.
+fn harbour_page(head: &str, headline: &str) -> String {
+    let paragraphs = "<p>The harbour board met on Thursday to agree how the new quay will be \
+        built, after two winters of storms left the old wall cracked along most of its length \
+        and the fishing boats moored in the river instead.</p>"
+        .repeat(4);
+    format!(
+        "<html><head>{head}</head><body><main><h1>{headline}</h1>{paragraphs}</main></body>\
+         </html>"
+    )
 }
 
 #[test]
 fn a_json_ld_headline_the_h1_does_not_say_gives_way_to_the_meta_title() {
-    let html = format!(
-        "<html><head><title>Twelve tools for reading tide tables | Quayside</title>\
+    let html = harbour_page(
+        "<title>Twelve tools for reading tide tables | Quayside</title>\
          <meta property=\"og:type\" content=\"website\">\
          <meta property=\"og:title\" content=\"Twelve tools for reading tide tables\">\
-         <script type=\"application/ld+json\">{{\"@type\": \"Article\", \"headline\": \
-         \"Take a look at the tools and learn how to choose one.\"}}</script></head><body><main>\
-         <h1>Twelve tools for reading tide tables</h1>{}</main></body></html>",
-        harbour_paragraphs()
+         <script type=\"application/ld+json\">{\"@type\": \"Article\", \"headline\": \
+         \"Take a look at the tools and learn how to choose one.\"}</script>",
+        "Twelve tools for reading tide tables",
     );
     let url = Url::parse("https://quayside.example/guides/tide-tools").expect("a URL");
     let article = extract_article(&html, &url).expect("an article");
@@ -527,24 +531,22 @@ fn a_json_ld_headline_the_h1_does_not_say_gives_way_to_the_meta_title() {
 
 #[test]
 fn a_title_that_is_the_h1_with_words_more_wins_from_any_of_the_page_titles() {
-    let html = format!(
-        "<html><head><title>8 Recent Trends in Harbour Design - Quayside Works</title>\
-         <script type=\"application/ld+json\">{{\"@type\": \"Article\", \"headline\": \
-         \"Recent Trends in Harbour Design\"}}</script></head><body><main>\
-         <h1>Recent Trends in Harbour Design</h1>{}</main></body></html>",
-        harbour_paragraphs()
+    let html = harbour_page(
+        "<title>8 Recent Trends in Harbour Design - Quayside Works</title>\
+         <script type=\"application/ld+json\">{\"@type\": \"Article\", \"headline\": \
+         \"Recent Trends in Harbour Design\"}</script>",
+        "Recent Trends in Harbour Design",
     );
     let url = Url::parse("https://quaysideworks.example/articles/trends").expect("a URL");
     let article = extract_article(&html, &url).expect("an article");
     assert_eq!(article.title, "8 Recent Trends in Harbour Design");
     // The fuller one in JSON-LD, the `<meta>` title saying what the `<h1>` says.
-    let html = format!(
-        "<html><head><title>Recent Trends in Harbour Design</title>\
+    let html = harbour_page(
+        "<title>Recent Trends in Harbour Design</title>\
          <meta property=\"og:title\" content=\"Recent Trends in Harbour Design\">\
-         <script type=\"application/ld+json\">{{\"@type\": \"Article\", \"headline\": \
-         \"8 Recent Trends in Harbour Design\"}}</script></head><body><main>\
-         <h1>Recent Trends in Harbour Design</h1>{}</main></body></html>",
-        harbour_paragraphs()
+         <script type=\"application/ld+json\">{\"@type\": \"Article\", \"headline\": \
+         \"8 Recent Trends in Harbour Design\"}</script>",
+        "Recent Trends in Harbour Design",
     );
     let article = extract_article(&html, &url).expect("an article");
     assert_eq!(article.title, "8 Recent Trends in Harbour Design");
@@ -552,12 +554,10 @@ fn a_title_that_is_the_h1_with_words_more_wins_from_any_of_the_page_titles() {
 
 #[test]
 fn a_logo_drawn_in_the_h1_is_not_part_of_the_headline() {
-    let html = format!(
-        "<html><head><title>Harbour board agrees the new quay</title></head><body><main>\
-         <h1><svg viewBox=\"0 0 10 10\"><title>Artboard</title><desc>Created with a drawing \
-         app.</desc><path d=\"M0 0h10v10H0z\"/></svg>Harbour board agrees the new quay</h1>\
-         {}</main></body></html>",
-        harbour_paragraphs()
+    let html = harbour_page(
+        "<title>Harbour board agrees the new quay</title>",
+        "<svg viewBox=\"0 0 10 10\"><title>Artboard</title><desc>Created with a drawing \
+         app.</desc><path d=\"M0 0h10v10H0z\"/></svg>Harbour board agrees the new quay",
     );
     let url = Url::parse("https://quayside.example/news/quay").expect("a URL");
     let article = extract_article(&html, &url).expect("an article");

@@ -270,15 +270,20 @@ async fn every_page_carries_security_headers_and_compresses() {
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
 
-#[tokio::test]
-async fn the_stylesheet_is_embedded_and_cached_forever() {
-    let app = TestApp::start().await;
+/// The stylesheet's address, as the listing links it.
+async fn stylesheet_path(app: &TestApp) -> String {
     let html = app.page("/").await;
-    let href = dom_query::Document::from(html.as_str())
+    dom_query::Document::from(html.as_str())
         .select("link[rel=stylesheet]")
         .attr("href")
         .expect("stylesheet link")
-        .to_string();
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_stylesheet_is_embedded_and_cached_forever() {
+    let app = TestApp::start().await;
+    let href = stylesheet_path(&app).await;
     let response = app.get(&href).await;
     assert_eq!(response.status(), 200);
     assert!(
@@ -464,13 +469,7 @@ async fn kept_pages_and_the_stylesheet_are_sent_compressed_as_asked() {
             (coding, vary, response.bytes().await.expect("body").to_vec())
         }
     };
-    let plain_listing = app.page("/").await;
-    let stylesheet = dom_query::Document::from(plain_listing.as_str())
-        .select("link[rel=stylesheet]")
-        .attr("href")
-        .expect("stylesheet link")
-        .to_string();
-    for path in ["/".to_owned(), stylesheet] {
+    for path in ["/".to_owned(), stylesheet_path(&app).await] {
         let (coding, vary, plain) = fetch(path.clone(), "").await;
         assert_eq!(coding, None, "{path}: nothing asked, nothing compressed");
         assert!(vary.contains("accept-encoding"), "{path}: {vary}");

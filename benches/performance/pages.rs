@@ -116,25 +116,27 @@ pub fn discover(address: SocketAddr, corpus: &Corpus) -> Vec<Page> {
             gzipped: false,
         },
     ];
-    let gzipped: Vec<Page> = pages
-        .iter()
-        .filter(|page| GZIPPED.contains(&page.file))
-        .map(|page| Page {
-            label: format!("{}, gzipped", page.label),
-            gzipped: true,
-            ..page.clone()
-        })
-        .collect();
-    let rendered: Vec<Page> = pages
-        .iter()
-        .filter(|page| RENDERED_EACH_TIME.contains(&page.file))
-        .map(|page| Page {
-            label: format!("{}, rendered each time", page.label),
-            rendered_each_time: true,
-            ..page.clone()
-        })
-        .collect();
+    let gzipped = again(&pages, &GZIPPED, "gzipped", |page| page.gzipped = true);
+    let rendered = again(&pages, &RENDERED_EACH_TIME, "rendered each time", |page| {
+        page.rendered_each_time = true;
+    });
     pages.into_iter().chain(gzipped).chain(rendered).collect()
+}
+
+/// The pages of `files` once more, asked for another way (`change`), named with `how`.
+fn again(pages: &[Page], files: &[&str], how: &str, change: impl Fn(&mut Page)) -> Vec<Page> {
+    pages
+        .iter()
+        .filter(|page| files.contains(&page.file))
+        .map(|page| {
+            let mut other = Page {
+                label: format!("{}, {how}", page.label),
+                ..page.clone()
+            };
+            change(&mut other);
+            other
+        })
+        .collect()
 }
 
 /// A warning when a page came back without what it is meant to show (an archive parser that

@@ -20,7 +20,7 @@ static STYLESHEET_HASH: LazyLock<String> =
 static STYLESHEET_TAG: LazyLock<HeaderValue> = LazyLock::new(|| entity_tag(STYLESHEET.as_bytes()));
 
 /// The stylesheet compressed, each coding made once.
-static COMPRESSED_STYLESHEET: LazyLock<Compressed> = LazyLock::new(Compressed::default);
+static COMPRESSED_STYLESHEET: Compressed = Compressed::new();
 
 /// The stylesheet's URL; it changes whenever the stylesheet does.
 pub fn stylesheet_path() -> String {

@@ -103,13 +103,20 @@ impl Coding {
 }
 
 /// A body's compressed forms, each made the first time it is asked for.
-#[derive(Default)]
 pub struct Compressed {
     brotli: OnceLock<Option<Bytes>>,
     gzip: OnceLock<Option<Bytes>>,
 }
 
 impl Compressed {
+    /// None made yet.
+    pub const fn new() -> Self {
+        Self {
+            brotli: OnceLock::new(),
+            gzip: OnceLock::new(),
+        }
+    }
+
     /// The answer to a request taking `coding`: `body` compressed (once) with its
     /// `Content-Encoding`, or as it is when the request takes neither coding.
     pub async fn response(
@@ -206,7 +213,7 @@ mod tests {
     async fn a_large_body_is_compressed_once_aside_and_read_back() {
         let page = Bytes::from("<p>The harbour board met on Thursday.</p>".repeat(4_000));
         assert!(page.len() > COMPRESSED_ASIDE_BYTES);
-        let compressed = Compressed::default();
+        let compressed = Compressed::new();
         let first = compressed.form(Coding::Gzip, &page).await.expect("gzip");
         let mut unzipped = Vec::new();
         flate2::read::GzDecoder::new(&first[..])

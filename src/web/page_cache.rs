@@ -104,7 +104,7 @@ pub async fn serve_from_memory(
         // A copy of exactly the page's length: the collected body may sit in a larger buffer,
         // which the memory budget would not see.
         body: Bytes::copy_from_slice(&body),
-        compressed: Compressed::default(),
+        compressed: Compressed::new(),
     });
     cache.pages.insert(address, Arc::clone(&page));
     page.response(coding).await

@@ -172,3 +172,58 @@ fn every_command_has_help() {
         assert!(stdout(&output).contains("Usage"), "{args:?}");
     }
 }
+
+/// Each archived article's URL key, by id (`None`: saved without one, another article holds it).
+async fn url_keys(store: &Store) -> Vec<(String, Option<String>)> {
+    sqlx::query_as("SELECT id, url_key FROM articles ORDER BY id")
+        .fetch_all(store.pool())
+        .await
+        .expect("url keys")
+}
+
+#[tokio::test]
+async fn a_url_archived_twice_stays_with_the_first_file_and_a_file_given_twice_is_saved_once() {
+    let app = TestApp::start().await;
+    let folder = app.dir.path().join("first");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let article = |id, url| FixtureArticle {
+        id,
+        title: "Ferry timetable changes for the winter",
+        date: "May 2, 2026",
+        url,
+        body: "The harbour office printed the new timetable on Tuesday.",
+    };
+    let first = article("00000000000000a1", "https://port.example/winter").write(&folder, 1);
+    article("00000000000000b2", "https://port.example/winter").write(&folder, 2);
+    let summary = app.import(&[folder.clone(), first.clone()]).await;
+    assert_eq!(
+        (summary.imported, summary.unchanged),
+        (2, 1),
+        "the file named again is unchanged"
+    );
+    let keys = url_keys(&app.store).await;
+    let winter = keys[0].1.clone().expect("the first file keeps its URL");
+    assert!(winter.contains("port.example/winter"), "{winter}");
+    assert_eq!(keys[1].1, None, "the second file of the same URL is saved without it");
+
+    // The first article moves to another URL; a file after it in the same import takes the URL
+    // it left, and one before it does not get the URL it moves to.
+    let second = app.dir.path().join("second");
+    std::fs::create_dir_all(&second).expect("folder");
+    article("00000000000000c3", "https://port.example/summer").write(&second, 0);
+    article("00000000000000a1", "https://port.example/summer").write(&second, 1);
+    article("00000000000000d4", "https://port.example/winter").write(&second, 2);
+    let summary = app.import(&[second]).await;
+    assert_eq!((summary.imported, summary.updated), (2, 1));
+    let keys = url_keys(&app.store).await;
+    let key_of = |id: &str| {
+        keys.iter()
+            .find(|(key_id, _)| key_id == id)
+            .map(|(_, key)| key.clone())
+            .expect("archived")
+    };
+    assert_eq!(key_of("00000000000000a1"), None, "c3 holds summer first");
+    assert!(key_of("00000000000000c3").expect("summer").contains("summer"));
+    assert_eq!(key_of("00000000000000d4"), Some(winter), "winter was left by a1");
+    assert_eq!(key_of("00000000000000b2"), None);
+}

@@ -1,11 +1,11 @@
 //! SIGKILL in the middle of `tearsheet import`, twenty times over: the database stays whole, no
 //! article is half-written, and running the import again finishes the job.
 //!
-//! Each run is killed right after it has inserted a chosen number of article rows, which it
-//! reports through sqlx's statement log (`RUST_LOG=sqlx::query=debug`). At that moment it is
-//! inside a write transaction, between inserting an article's row and writing its raw source
-//! and search entry, so a kill leaves a half-written article behind unless the write is one
-//! transaction.
+//! Each run is killed right after it has run a chosen number of `INSERT INTO articles`
+//! statements, which it reports through sqlx's statement log (`RUST_LOG=sqlx::query=debug`).
+//! At that moment it is inside a write transaction, between inserting articles' rows and writing
+//! their bodies, raw sources and search entries, so a kill leaves half-written articles behind
+//! unless the write is one transaction.
 
 mod common;
 
@@ -22,13 +22,17 @@ use tearsheet::store::Store;
 /// still has articles left to write.
 const ARTICLES: usize = 2500;
 
-/// After how many logged article inserts each run is killed. Imports commit 500 files at a time,
-/// so a count within the first 500 kills the run before its first commit (the first insert, the
-/// middle, the last one before the commit), and a count above it after a commit, mid-way through
-/// the next batch: the database grows by a batch every few runs, and each kill finds it in a
-/// different state.
-const KILL_AFTER_INSERTS: [usize; 20] = [
-    1, 250, 499, 720, 3, 498, 130, 610, 420, 77, 45, 340, 501, 190, 460, 650, 12, 290, 470, 380,
+/// Imports commit 500 files at a time, and insert their rows 64 to a statement: 8 statements
+/// a batch.
+const STATEMENTS_PER_BATCH: usize = 8;
+const FILES_PER_BATCH: usize = 500;
+
+/// After how many logged `INSERT INTO articles` statements each run is killed. A count up to 8
+/// kills the run before its first commit (after the first statement, the middle, the last one
+/// before the commit), and a count above it after a commit, mid-way through the next batch: the
+/// database grows by a batch every few runs, and each kill finds it in a different state.
+const KILL_AFTER_STATEMENTS: [usize; 20] = [
+    1, 4, 7, 12, 1, 8, 3, 10, 7, 2, 1, 6, 9, 3, 8, 11, 1, 5, 7, 6,
 ];
 
 const SIGKILL: i32 = 9;
@@ -44,10 +48,10 @@ fn import(database_dir: &Path, corpus: &Path) -> Command {
     command
 }
 
-/// Runs an import and SIGKILLs it as soon as it has logged `inserts` inserts into `articles`
-/// (counted in this run only: articles already in the database are left unchanged, not
-/// inserted). Panics unless the process was still running and died of the signal.
-fn import_killed_after(database_dir: &Path, corpus: &Path, inserts: usize) {
+/// Runs an import and SIGKILLs it as soon as it has logged that many statements inserting into
+/// `articles` (counted in this run only: articles already in the database are left unchanged,
+/// not inserted). Panics unless the process was still running and died of the signal.
+fn import_killed_after(database_dir: &Path, corpus: &Path, statements: usize) {
     let mut child = import(database_dir, corpus)
         .env("RUST_LOG", "sqlx::query=debug")
         .env("NO_COLOR", "1")
@@ -57,7 +61,7 @@ fn import_killed_after(database_dir: &Path, corpus: &Path, inserts: usize) {
         .expect("start tearsheet import");
     let mut log = BufReader::new(child.stderr.take().expect("stderr")).lines();
     let mut seen = 0;
-    while seen < inserts {
+    while seen < statements {
         let Some(line) = log.next() else { break };
         if line
             .expect("read the import's log")
@@ -67,8 +71,8 @@ fn import_killed_after(database_dir: &Path, corpus: &Path, inserts: usize) {
         }
     }
     assert_eq!(
-        seen, inserts,
-        "the import ended before inserting {inserts} articles \
+        seen, statements,
+        "the import ended before {statements} statements inserting articles \
          (or sqlx no longer logs statements at debug level)"
     );
     assert!(
@@ -155,10 +159,14 @@ async fn killed_imports_leave_whole_articles_and_a_rerun_finishes() {
     let corpus = write_corpus(dir.path(), ARTICLES);
     let mut saved = BTreeSet::new();
     let mut grew = 0;
-    for inserts in KILL_AFTER_INSERTS {
+    for statements in KILL_AFTER_STATEMENTS {
         let left = ARTICLES - saved.len();
-        assert!(left > 1, "the kills got through the whole corpus");
-        import_killed_after(dir.path(), &corpus, inserts.min(left - 1));
+        assert!(
+            left >= FILES_PER_BATCH,
+            "the kills got through the whole corpus"
+        );
+        let statements_left = left / FILES_PER_BATCH * STATEMENTS_PER_BATCH;
+        import_killed_after(dir.path(), &corpus, statements.min(statements_left - 1));
         let now = whole_articles(dir.path()).await;
         assert!(now.is_superset(&saved), "a killed import lost articles");
         grew += usize::from(now.len() > saved.len());

@@ -204,7 +204,10 @@ async fn a_url_archived_twice_stays_with_the_first_file_and_a_file_given_twice_i
     let keys = url_keys(&app.store).await;
     let winter = keys[0].1.clone().expect("the first file keeps its URL");
     assert!(winter.contains("port.example/winter"), "{winter}");
-    assert_eq!(keys[1].1, None, "the second file of the same URL is saved without it");
+    assert_eq!(
+        keys[1].1, None,
+        "the second file of the same URL is saved without it"
+    );
 
     // The first article moves to another URL; a file after it in the same import takes the URL
     // it left, and one before it does not get the URL it moves to.
@@ -223,7 +226,15 @@ async fn a_url_archived_twice_stays_with_the_first_file_and_a_file_given_twice_i
             .expect("archived")
     };
     assert_eq!(key_of("00000000000000a1"), None, "c3 holds summer first");
-    assert!(key_of("00000000000000c3").expect("summer").contains("summer"));
-    assert_eq!(key_of("00000000000000d4"), Some(winter), "winter was left by a1");
+    assert!(
+        key_of("00000000000000c3")
+            .expect("summer")
+            .contains("summer")
+    );
+    assert_eq!(
+        key_of("00000000000000d4"),
+        Some(winter),
+        "winter was left by a1"
+    );
     assert_eq!(key_of("00000000000000b2"), None);
 }

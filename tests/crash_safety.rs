@@ -22,8 +22,8 @@ use tearsheet::store::Store;
 /// still has articles left to write.
 const ARTICLES: usize = 2500;
 
-/// Imports commit 500 files at a time, and insert their rows 64 to a statement: 8 statements
-/// a batch.
+/// Imports commit 500 files at a time (`BATCH` in the import command), and insert their rows 64
+/// to a statement (`ROWS_PER_STATEMENT` in the store): 8 statements a batch.
 const STATEMENTS_PER_BATCH: usize = 8;
 const FILES_PER_BATCH: usize = 500;
 
@@ -32,7 +32,7 @@ const FILES_PER_BATCH: usize = 500;
 /// before the commit), and a count above it after a commit, mid-way through the next batch: the
 /// database grows by a batch every few runs, and each kill finds it in a different state.
 const KILL_AFTER_STATEMENTS: [usize; 20] = [
-    1, 4, 7, 12, 1, 8, 3, 10, 7, 2, 1, 6, 9, 3, 8, 11, 1, 5, 7, 6,
+    1, 4, 7, 12, 2, 8, 3, 10, 7, 2, 5, 6, 9, 3, 8, 11, 1, 5, 7, 6,
 ];
 
 const SIGKILL: i32 = 9;

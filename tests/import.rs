@@ -233,8 +233,26 @@ async fn a_url_archived_twice_stays_with_the_first_file_and_a_file_given_twice_i
     );
     assert_eq!(
         key_of("00000000000000d4"),
-        Some(winter),
+        Some(winter.clone()),
         "winter was left by a1"
     );
     assert_eq!(key_of("00000000000000b2"), None);
+
+    // An article archived again without a URL leaves its URL to the next file that has it.
+    let third = app.dir.path().join("third");
+    std::fs::create_dir_all(&third).expect("folder");
+    let without_url = article("00000000000000d4", "https://port.example/winter")
+        .text()
+        .replace("Original url:\n\n<https://port.example/winter>", "");
+    assert!(!without_url.contains("port.example"), "{without_url}");
+    std::fs::write(third.join("001_00000000000000d4.txt"), without_url).expect("write");
+    article("00000000000000e5", "https://port.example/winter").write(&third, 2);
+    let summary = app.import(&[third]).await;
+    assert_eq!((summary.imported, summary.updated), (1, 1));
+    let keys = url_keys(&app.store).await;
+    assert_eq!(
+        keys.last(),
+        Some(&("00000000000000e5".to_owned(), Some(winter)))
+    );
+    assert!(keys.contains(&("00000000000000d4".to_owned(), None)));
 }

@@ -2,6 +2,7 @@
 //! All SQL in Tearsheet lives under this module.
 
 mod access;
+mod batch;
 mod bodies;
 mod export;
 mod ranking;

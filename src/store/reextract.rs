@@ -2,7 +2,8 @@
 //! article saved again under its old permalink.
 
 use super::Store;
-use super::write::{PreparedArticle, SaveOutcome, save_article};
+use super::batch::save_article;
+use super::write::{PreparedArticle, SaveOutcome};
 use crate::article::{ArticleId, Slug};
 use crate::error::Error;
 

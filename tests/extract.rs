@@ -501,6 +501,45 @@ fn a_landing_page_is_named_by_its_title_not_its_slogan() {
     assert_eq!(article.title, "Boiler repair that keeps you warm");
 }
 
+#[test]
+fn an_h1_the_pages_address_names_is_its_title_beside_a_slogan_or_on_a_landing_page() {
+    let url = |path: &str| Url::parse(&format!("https://quayside.example{path}")).expect("a URL");
+    // A shop's product page calls itself a website and gives its range as the title.
+    let product = harbour_page(
+        "<title>Brass instruments for boats | Quayside</title>\
+         <meta property=\"og:type\" content=\"website\">",
+        "Brass Tide Clock with Barometer",
+    );
+    let article = extract_article(&product, &url("/products/brass-tide-clock-barometer"))
+        .expect("an article");
+    assert_eq!(article.title, "Brass Tide Clock with Barometer");
+    // The same page under an address that does not name it keeps its title.
+    let article = extract_article(&product, &url("/products/item-48213")).expect("an article");
+    assert_eq!(article.title, "Brass instruments for boats");
+    // A site that gives every page its motto as the title.
+    let thread = harbour_page(
+        "<title>Quayside - Voices of the coast</title>",
+        "Who repairs old mooring winches?",
+    );
+    let article = extract_article(&thread, &url("/t/who-repairs-old-mooring-winches/4471"))
+        .expect("an article");
+    assert_eq!(article.title, "Who repairs old mooring winches?");
+}
+
+#[test]
+fn a_headline_grows_to_the_part_of_the_title_that_holds_it_with_a_word_more() {
+    let html = harbour_page(
+        "<title>Quayside Tide Clock | Brass | Quayside Shop</title>",
+        "Tide Clock",
+    );
+    let article = extract_article(
+        &html,
+        &Url::parse("https://quayside.example/p/881").expect("a URL"),
+    )
+    .expect("an article");
+    assert_eq!(article.title, "Quayside Tide Clock");
+}
+
 /// A page with `head`, the `<h1>` `headline` and four paragraphs of invented text, enough to
 /// be read as an article.
 fn harbour_page(head: &str, headline: &str) -> String {

@@ -17,6 +17,7 @@ mod scripted;
 mod second_reading;
 pub(crate) mod tags;
 mod text;
+mod title_choice;
 
 use std::iter;
 
@@ -231,11 +232,18 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     // A page that calls itself a website and has no date is a landing page (a service, a
     // product range): its `<h1>` is a slogan more often than its name, which its title gives.
     let landing_page = page.is_website && published_at.is_none() && !page_title.trim().is_empty();
-    // The headline the reader sees, unless it is only the site's name or a slogan.
+    // The headline the reader sees, unless it is only the site's name or a slogan; the page's
+    // address naming it vouches for it on a landing page or beside a title of other words.
     let headline = page.headline.as_deref().filter(|headline| {
-        !landing_page
-            && !fields::is_site_name(headline, site_name.as_deref(), page_url)
-            && fields::headline_fits_title(headline, page_title, site_name.as_deref(), page_url)
+        !fields::is_site_name(headline, site_name.as_deref(), page_url)
+            && ((!landing_page
+                && fields::headline_fits_title(
+                    headline,
+                    page_title,
+                    site_name.as_deref(),
+                    page_url,
+                ))
+                || title_choice::address_names_headline(headline, page_title, page_url))
     });
     // The page's markup, the extractor's guess, then a byline by the headline; a name that is
     // only the site's ("USA TODAY" on usatoday.com) is a publisher, kept for when no person is
@@ -259,11 +267,18 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     let title = match headline {
         Some(headline) => {
             let headline = title(headline);
-            let other_titles = page.other_titles.iter().map(|other| title(other));
-            iter::once(page_title)
-                .chain(other_titles)
+            let titles: Vec<String> = iter::once(page_title)
+                .chain(page.other_titles.iter().map(|other| title(other)))
+                .collect();
+            titles
+                .iter()
                 .find(|fuller| {
-                    fuller != &headline && fields::fuller_title(&headline, fuller) == fuller
+                    *fuller != &headline && fields::fuller_title(&headline, fuller) == *fuller
+                })
+                .cloned()
+                .or_else(|| {
+                    title_choice::part_extending(&headline, titles.iter().map(String::as_str))
+                        .map(str::to_owned)
                 })
                 .unwrap_or(headline)
         }

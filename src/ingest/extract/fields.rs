@@ -13,7 +13,7 @@ use super::tags::{TagKind, TagScanner, decode_references};
 const HEAD_SCAN_BYTES: usize = 512 * 1024;
 
 /// What sites put between a headline and their own name.
-const TITLE_SEPARATORS: &[&str] = &[
+pub(super) const TITLE_SEPARATORS: &[&str] = &[
     " | ", " - ", " – ", " — ", " · ", " • ", " :: ", " » ", " « ", " › ", " ~ ", " / ", ": ",
 ];
 

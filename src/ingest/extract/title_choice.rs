@@ -6,11 +6,11 @@ use std::collections::HashSet;
 
 use url::Url;
 
-/// What sites put between a title's parts, except ": ", which more often joins a headline's
-/// own halves ("Coffee: the health benefits") than a site's name to it.
-const PART_SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " · ", " • ", " :: ", " » ", " « ", " › ", " ~ ", " / ",
-];
+use super::fields::TITLE_SEPARATORS;
+
+/// Where a title is cut into parts: at every separator of a site's name except ": ", which more
+/// often joins a headline's own halves ("Coffee: the health benefits") than a site's name to it.
+const HALVES_OF_A_HEADLINE: &str = ": ";
 
 /// File endings that name the server's software, not the article.
 const PAGE_EXTENSIONS: &[&str] = &[".html", ".htm", ".shtml", ".php", ".aspx", ".asp", ".cfm"];
@@ -96,8 +96,9 @@ pub fn part_extending<'a>(
 
 /// A title cut at every separator.
 fn parts(title: &str) -> Vec<&str> {
-    PART_SEPARATORS
+    TITLE_SEPARATORS
         .iter()
+        .filter(|separator| **separator != HALVES_OF_A_HEADLINE)
         .fold(vec![title], |parts, separator| {
             parts
                 .into_iter()

@@ -1,9 +1,8 @@
-//! Evidence for which of a page's names is the article's title, where the `<h1>` and the title
-//! the page declares disagree: the words of the page's address, and the longer titles that hold
-//! the headline's words.
+//! Which of a page's names is the article's title when the `<h1>` and the declared title differ.
 
 use std::collections::HashSet;
 
+use percent_encoding::percent_decode_str;
 use url::Url;
 
 use super::fields::TITLE_SEPARATORS;
@@ -15,13 +14,18 @@ const HALVES_OF_A_HEADLINE: &str = ": ";
 /// File endings that name the server's software, not the article.
 const PAGE_EXTENSIONS: &[&str] = &[".html", ".htm", ".shtml", ".php", ".aspx", ".asp", ".cfm"];
 
+/// Last parts of a path that name a view of the article, not the article: its slug is the part
+/// before them (`/best-appliances/amp`, `/news/page/2`).
+const VIEW_SEGMENTS: &[&str] = &["amp", "print", "index", "page", "comments", "all", "full"];
+
 /// A headline the title does not confirm is still kept when the page's address names it by at
 /// least this many words, and by more than it names the title.
 const MIN_ADDRESS_WORDS: usize = 2;
 
 /// A part of a title extends the headline with at most this many words before it ("Gymshark
 /// Arrival T-Shirt", "What is Fitness Training?"); more are another sentence or a keyword list
-/// put in front ("Reusable Coffee Cups Joco Cup").
+/// put in front ("Reusable Coffee Cups Joco Cup"). Words after it are not counted ("Index
+/// Funds: How to Invest").
 const MAX_WORDS_BEFORE: usize = 2;
 
 /// Lower-case words of letters and digits.
@@ -31,31 +35,30 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-/// The words of three letters or more in the last part of the page's path that has letters,
-/// the "slug" most sites make from the article's headline (`/2025/05/best-appliances.html`,
-/// `/t/best-appliances/4471`); numbers (ids, dates) left out.
+/// The words of three letters or more in the page's slug: the last part of its path that has
+/// letters and is not a view of the article (`/2025/05/best-appliances.html`,
+/// `/t/best-appliances/4471`, `/best-appliances/amp`), numbers (ids, dates) left out. Many sites
+/// make it from the headline; where it is an id or a section, it names too few words to count.
 fn address_words(page_url: &Url) -> HashSet<String> {
-    let Some(last) = page_url
-        .path_segments()
-        .and_then(|mut segments| segments.rfind(|segment| segment.contains(char::is_alphabetic)))
-    else {
+    let Some(segments) = page_url.path_segments() else {
         return HashSet::new();
     };
-    let decoded = percent_decoded(last);
-    let name = PAGE_EXTENSIONS
-        .iter()
-        .find_map(|extension| decoded.strip_suffix(extension))
-        .unwrap_or(&decoded);
-    words(name)
-        .filter(|word| word.chars().count() >= 3 && !word.chars().all(|c| c.is_ascii_digit()))
-        .collect()
-}
-
-/// A path segment as its author wrote it: `%C3%A9t%C3%A9` -> `été`.
-fn percent_decoded(segment: &str) -> String {
-    url::form_urlencoded::parse(format!("_={segment}").as_bytes())
-        .next()
-        .map(|(_, value)| value.into_owned())
+    segments
+        .rev()
+        .map(|segment| percent_decode_str(segment).decode_utf8_lossy())
+        .map(|segment| {
+            PAGE_EXTENSIONS
+                .iter()
+                .find_map(|extension| segment.strip_suffix(extension))
+                .unwrap_or(&segment)
+                .to_lowercase()
+        })
+        .find(|name| name.contains(char::is_alphabetic) && !VIEW_SEGMENTS.contains(&name.as_str()))
+        .map(|name| {
+            words(&name)
+                .filter(|word| word.chars().count() >= 3 && !word.chars().all(char::is_numeric))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -74,8 +77,10 @@ pub fn address_names_headline(headline: &str, title: &str, page_url: &Url) -> bo
 }
 
 /// The part of one of the page's titles (split where a site's or section's name would be
-/// joined) that holds the headline's words in a row and more, at most two words before them: "Gymshark Arrival T-Shirt" from
-/// "Gymshark Arrival T-Shirt | Black | Gymshark" for the `<h1>` "Arrival T-Shirt".
+/// joined) that holds the headline's words in a row and more, with at most two words and no
+/// colon before them: "Gymshark Arrival T-Shirt" from "Gymshark Arrival T-Shirt | Black |
+/// Gymshark" for the `<h1>` "Arrival T-Shirt", never "Live: Harbour wall to be rebuilt" for
+/// "Harbour wall to be rebuilt" (a section's label).
 pub fn part_extending<'a>(
     headline: &str,
     titles: impl IntoIterator<Item = &'a str>,
@@ -86,15 +91,19 @@ pub fn part_extending<'a>(
     }
     titles.into_iter().flat_map(parts).find(|part| {
         let part_words: Vec<String> = words(part).collect();
+        // A match must start before the first colon's words end, if the part has one.
+        let words_before_colon = part
+            .split_once(HALVES_OF_A_HEADLINE)
+            .map_or(usize::MAX, |(before, _)| words(before).count());
         part_words.len() > headline_words.len()
             && part_words
                 .windows(headline_words.len())
-                .take(MAX_WORDS_BEFORE + 1)
+                .take((MAX_WORDS_BEFORE + 1).min(words_before_colon))
                 .any(|window| window == headline_words.as_slice())
     })
 }
 
-/// A title cut at every separator.
+/// A title cut at every separator of a site's name but ": ".
 fn parts(title: &str) -> Vec<&str> {
     TITLE_SEPARATORS
         .iter()
@@ -139,6 +148,12 @@ mod tests {
             "Accueil",
             &encoded
         ));
+        let ampersand = url("https://records.example/rock-&-roll-history/amp");
+        assert!(address_names_headline(
+            "A short rock & roll history",
+            "Records",
+            &ampersand
+        ));
         assert!(!address_names_headline(
             "Welcome home",
             "Accueil",
@@ -156,6 +171,17 @@ mod tests {
         assert_eq!(part_extending("T-Shirt Arrival", titles), None);
         assert_eq!(part_extending("Gymshark Arrival T-Shirt", titles), None);
         assert_eq!(part_extending("", titles), None);
+        assert_eq!(
+            part_extending("Index funds", ["Index Funds: How to Invest | Bank"]),
+            Some("Index Funds: How to Invest")
+        );
+        assert_eq!(
+            part_extending(
+                "Harbour wall to be rebuilt",
+                ["Live: Harbour wall to be rebuilt"]
+            ),
+            None
+        );
         assert_eq!(
             part_extending("Joco Cup", ["Glass Reusable Coffee Cups Joco Cup 4oz"]),
             None

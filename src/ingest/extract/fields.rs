@@ -204,7 +204,7 @@ pub fn headline_fits_title(
 }
 
 /// The words of three letters or more.
-fn significant_words(text: &str) -> impl Iterator<Item = String> + '_ {
+pub(super) fn significant_words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|character: char| !character.is_alphanumeric())
         .filter(|word| word.chars().count() >= 3)
         .map(str::to_owned)

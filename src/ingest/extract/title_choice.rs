@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use percent_encoding::percent_decode_str;
 use url::Url;
 
-use super::fields::TITLE_SEPARATORS;
+use super::fields::{TITLE_SEPARATORS, significant_words};
 
 /// Where a title is cut into parts: at every separator of a site's name except ": ", which more
 /// often joins a headline's own halves ("Coffee: the health benefits") than a site's name to it.
@@ -55,8 +55,8 @@ fn address_words(page_url: &Url) -> HashSet<String> {
         })
         .find(|name| name.contains(char::is_alphabetic) && !VIEW_SEGMENTS.contains(&name.as_str()))
         .map(|name| {
-            words(&name)
-                .filter(|word| word.chars().count() >= 3 && !word.chars().all(char::is_numeric))
+            significant_words(&name)
+                .filter(|word| !word.chars().all(char::is_numeric))
                 .collect()
         })
         .unwrap_or_default()

@@ -1,5 +1,5 @@
 //! A fetched web page to an article: decode the bytes, refuse pathological pages, find the
-//! article with dom_smoothie checked against trafilatura, sanitize it and read the page's
+//! article with dom_smoothie checked against rs-trafilatura, sanitize it and read the page's
 //! metadata.
 //!
 //! Every function here is blocking and CPU-bound; callers on the async runtime run
@@ -102,9 +102,12 @@ fn is_article_length(body_text: &str) -> bool {
     visible_chars(body_text) >= MIN_ARTICLE_CHARS
 }
 
-/// dom_smoothie's article (`first`, sanitized) checked against trafilatura's: replaced by it when
-/// that is several times longer, without the paragraphs it lacks when the two are about as long.
-/// A second reading that cannot be sanitized is ignored, not an error.
+/// dom_smoothie's article (`first`, sanitized) checked against rs-trafilatura's reading. On a
+/// page it takes for something other than an article, its reading is the body. On an article,
+/// where it kept the page's markup, it replaces the first when several times longer, and trims
+/// the first to the paragraphs it also kept when the two are about as long. (Its text without
+/// markup, a listing's items joined, replaced whole news stories on AEB.) A second reading that
+/// cannot be sanitized, or is too short to be an article, is ignored, not an error.
 fn better_body(
     first: Option<(String, String)>,
     second: Option<&SecondReading>,
@@ -115,17 +118,18 @@ fn better_body(
     };
     let first_chars = first.as_ref().map_or(0, |(_, text)| visible_chars(text));
     let second_chars = visible_chars(&second.text);
-    let replacement = if second_reading::is_better(first_chars, second_chars) {
-        sanitized(&second.html, page_url).ok()
-    } else if second_reading::agrees(first_chars, second_chars) {
-        first
+    let replacement = match &second.html {
+        _ if !second.is_article => sanitized(&second.body_html(), page_url).ok(),
+        Some(second_html) if second_reading::is_better(first_chars, second_chars) => {
+            sanitized(second_html, page_url).ok()
+        }
+        Some(_) if second_reading::agrees(first_chars, second_chars) => first
             .as_ref()
             .and_then(|(first_html, _)| {
                 second_reading::confirmed_paragraphs(first_html, &second.text)
             })
-            .and_then(|trimmed| sanitized(&trimmed, page_url).ok())
-    } else {
-        None
+            .and_then(|trimmed| sanitized(&trimmed, page_url).ok()),
+        _ => None,
     };
     replacement
         .filter(|(_, text)| is_article_length(text))
@@ -190,8 +194,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         .inspect_err(|error| tracing::debug!(%error, "extractor found no article"))
         .ok();
     // The extractor's article, else (none, or too short to be one) the page's main region; either
-    // replaced by trafilatura's when that is several times longer, or trimmed to the paragraphs
-    // trafilatura also kept when the two are about as long.
+    // checked against rs-trafilatura's (see `better_body`).
     let readable = found
         .as_ref()
         .map(|found| sanitized(&found.content, page_url))
@@ -247,7 +250,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     });
     // The page's markup, the extractor's guess, then a byline by the headline; a name that is
     // only the site's ("USA TODAY" on usatoday.com) is a publisher, kept for when no person is
-    // named; trafilatura's guess only when none of ours finds anyone.
+    // named; rs-trafilatura's guess only when none of ours finds anyone.
     let bylines = [
         fields::byline(page.byline),
         fields::byline(found.byline),

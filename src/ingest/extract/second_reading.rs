@@ -1,66 +1,91 @@
-//! trafilatura's reading of a page, a second opinion on dom_smoothie's: it replaces a short
-//! article when it keeps several times more (listings, product, service, forum and documentation
-//! pages, where readability keeps one block of many), and confirms an article of about its own
-//! length paragraph by paragraph (what dom_smoothie kept beyond it is boilerplate).
+//! rs-trafilatura's reading of a page, a second opinion on dom_smoothie's. It first tells what
+//! kind of page it is. A page that is not an article (a listing, a product, a forum thread, a
+//! service page) is its reading as it is: it reads each kind with rules of its
+//! own, where readability keeps one block of many. On an article it replaces a short reading
+//! when it keeps several times more, and confirms a reading of about its own length paragraph
+//! by paragraph (what dom_smoothie kept beyond it is boilerplate).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 
 use dom_query::Document;
-use trafilatura::Options;
+use rs_trafilatura::Options;
+use rs_trafilatura::page_type::PageType;
 use url::Url;
 
 use super::tags::{TagKind, TagScanner};
 
-/// trafilatura's body replaces dom_smoothie's only when it is more than this many times as long
-/// (in halves: 5 / 2 = 2.5). A little longer is usually the same article with a banner or a
-/// cookie notice more; several times longer is content readability left out.
+/// rs-trafilatura's body replaces dom_smoothie's only when it is more than this many times as
+/// long (in halves: 5 / 2 = 2.5). A little longer is usually the same article with a banner or
+/// a cookie notice more; several times longer is content readability left out.
 const LONGER_BY_HALVES: usize = 5;
 
-/// trafilatura's body of at least this many tenths of dom_smoothie's length, and no longer, reads
-/// the same article: dom_smoothie's paragraphs it lacks are share buttons, newsletter boxes and
-/// the like. Far shorter, trafilatura has more likely missed part of the article.
+/// rs-trafilatura's body of at least this many tenths of dom_smoothie's length, and no longer,
+/// reads the same article: dom_smoothie's paragraphs it lacks are share buttons, newsletter
+/// boxes and the like. Far shorter, rs-trafilatura has more likely missed part of the article.
 const AGREEING_TENTHS: usize = 7;
 
 /// Paragraphs as the plain text has them: what is kept or dropped whole. Table rows are not
-/// (trafilatura's text may lack a header row the table needs).
+/// (the second reading's text may lack a header row the table needs).
 const PARAGRAPHS: &str = "p, li, dt, dd, h1, h2, h3, h4, h5, h6, blockquote, pre, figcaption";
 
-/// trafilatura's article: its HTML (unsanitized) and plain text, and the author it names.
+/// rs-trafilatura's article: its HTML (unsanitized) when it kept the page's markup, its plain
+/// text, the author it names, and whether the page reads as an article. Documentation does:
+/// dom_smoothie keeps its figures, keyboard keys and table heads, which rs-trafilatura drops.
 pub struct SecondReading {
-    pub html: String,
+    pub html: Option<String>,
     pub text: String,
     pub author: String,
+    pub is_article: bool,
 }
 
-/// trafilatura's article, links and images kept. Comments are read apart from the article
-/// (never part of it) rather than cut from the page first: on a forum thread or a discussion
-/// page the replies are what the page is, and trafilatura then keeps them (WCXB forum pages
-/// .666 -> .672, no article page changed). Its own readability and jusText fallbacks stay off:
-/// on the dev sets they gained 0.005 AEB F1 and 0.008 WCXB word F1 but made the median page 1.6
-/// times slower and one page take over a second.
+impl SecondReading {
+    /// The article as HTML: the page's own markup, else (where rs-trafilatura joined a
+    /// listing's items or took a product's description from its JSON-LD, as text) a paragraph
+    /// per line of the text.
+    pub fn body_html(&self) -> Cow<'_, str> {
+        match &self.html {
+            Some(html) => Cow::Borrowed(html),
+            None => Cow::Owned(
+                self.text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty())
+                    .map(|line| format!("<p>{}</p>", ammonia::clean_text(line)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// rs-trafilatura's article, links and images kept; comments left out (on a forum thread its
+/// forum rules keep the replies).
 pub fn read(html: &str, page_url: &Url) -> Option<SecondReading> {
-    let mut options = Options::default()
-        .with_url(page_url.clone())
-        .with_fallback(false)
-        .with_links(true)
-        .with_images(true)
-        .with_exclude_comments(false);
-    // The page's `<meta>` and JSON-LD are read by our own code; trafilatura need not date it.
-    options.html_date_mode = trafilatura::HtmlDateMode::Disabled;
-    trafilatura::extract(&without_noscript(html), &options)
-        .inspect_err(|error| tracing::debug!(%error, "trafilatura found no article"))
+    let options = Options {
+        include_links: true,
+        include_images: true,
+        url: Some(page_url.to_string()),
+        ..Options::default()
+    };
+    rs_trafilatura::extract_with_options(&without_noscript(html), &options)
+        .inspect_err(|error| tracing::debug!(%error, "rs-trafilatura found no article"))
         .ok()
         .map(|result| SecondReading {
-            html: result.content_html,
+            html: result.content_html.filter(|html| !html.trim().is_empty()),
             text: result.content_text,
-            author: result.metadata.author,
+            author: result.metadata.author.unwrap_or_default(),
+            is_article: result.metadata.page_type.is_none_or(|page_type| {
+                matches!(
+                    page_type.parse(),
+                    Ok(PageType::Article | PageType::Documentation) | Err(_)
+                )
+            }),
         })
 }
 
-/// The page without its `<noscript>` elements. trafilatura's parser reads a `<noscript>`'s
-/// content as text, as a browser running scripts does, and kept it as words: a tracking
-/// pixel's `<img height="1" …>` came out as the article's first paragraph. The first reading
+/// The page without its `<noscript>` elements. A parser reads a `<noscript>`'s content as
+/// text, as a browser running scripts does, so its markup can come out as words: a tracking
+/// pixel's `<img height="1" …>` as the article's first paragraph. The first reading
 /// has the content that only a `<noscript>` holds (see `scripted`).
 fn without_noscript(html: &str) -> Cow<'_, str> {
     let mut kept = String::new();
@@ -97,7 +122,7 @@ pub fn agrees(first_chars: usize, second_chars: usize) -> bool {
     second_chars * 10 >= first_chars * AGREEING_TENTHS && second_chars <= first_chars
 }
 
-/// `first_html` without the paragraphs of which fewer than half the words are in `second_text`,
+/// `first_html` without the paragraphs of which no more than half the words are in `second_text`,
 /// or `None` when every paragraph is confirmed.
 pub fn confirmed_paragraphs(first_html: &str, second_text: &str) -> Option<String> {
     let confirmed: HashSet<String> = words(second_text).collect();
@@ -112,7 +137,7 @@ pub fn confirmed_paragraphs(first_html: &str, second_text: &str) -> Option<Strin
                 all += 1;
                 known += usize::from(confirmed.contains(&word));
             }
-            known * 2 < all
+            known * 2 <= all
         })
         .collect();
     if unconfirmed.is_empty() {
@@ -165,10 +190,11 @@ mod tests {
     #[test]
     fn paragraphs_the_second_reading_lacks_are_dropped() {
         let first = "<h2>Harbour dredging starts</h2><p>The dredgers arrive on Monday.</p>\
-            <p>Sign up for our newsletter today!</p><ul><li>Phase one: the quay</li>\
+            <p>Sign up for our newsletter today!</p><p>Written by on 2 June 2025</p>\
+            <ul><li>Phase one: the quay</li>\
             <li>Share on social media</li></ul><blockquote>It is overdue, said the mayor.\
             </blockquote>";
-        let second = "Harbour dredging starts\nThe dredgers arrive on Monday.\n\
+        let second = "Harbour dredging starts\nWritten by on\nThe dredgers arrive on Monday.\n\
             Phase one: the quay\nIt is overdue, said the mayor.";
         let kept = confirmed_paragraphs(first, second).expect("two paragraphs dropped");
         for text in [
@@ -180,11 +206,12 @@ mod tests {
             assert!(kept.contains(text), "{text}: {kept}");
         }
         assert!(
-            !kept.contains("newsletter") && !kept.contains("social"),
+            !kept.contains("newsletter") && !kept.contains("social") && !kept.contains("June"),
             "{kept}"
         );
-        let everything =
-            format!("{second}\nSign up for our newsletter today! Share on social media");
+        let everything = format!(
+            "{second} 2 June 2025\nSign up for our newsletter today! Share on social media"
+        );
         assert_eq!(confirmed_paragraphs(first, &everything), None);
     }
 
@@ -206,25 +233,40 @@ mod tests {
         );
         let url = Url::parse("https://chairs.example/range").expect("a URL");
         let second = read(&html, &url).expect("an article");
+        let body = second.body_html();
         for n in 1..=8 {
-            assert!(
-                second.html.contains(&format!("Garden chair model {n}")),
-                "{n}"
-            );
+            assert!(body.contains(&format!("Garden chair model {n}")), "{n}");
             assert!(
                 second.text.contains(&format!("number {n} in the range")),
                 "{n}"
             );
         }
         assert!(
-            second.html.contains("<li>") && second.html.contains("<h2>"),
-            "{}",
-            second.html
-        );
-        assert!(
             !second.text.contains("Copyright Chair Shop"),
             "{}",
             second.text
         );
+    }
+
+    #[test]
+    fn a_reading_without_markup_is_a_paragraph_per_line() {
+        let reading = SecondReading {
+            html: None,
+            text: "Fish & chips <b>3</b> for £5\n\n  \nOpen <em>daily</em>\n".to_owned(),
+            author: String::new(),
+            is_article: false,
+        };
+        let html = reading.body_html();
+        assert_eq!(html.matches("<p>").count(), 2, "{html}");
+        assert!(!html.contains("<b>") && !html.contains("<em>"), "{html}");
+        assert_eq!(
+            super::super::plain_text(&html),
+            "Fish & chips <b>3</b> for £5\n\nOpen <em>daily</em>"
+        );
+        let marked = SecondReading {
+            html: Some("<p>Kept <b>as is</b></p>".to_owned()),
+            ..reading
+        };
+        assert_eq!(marked.body_html(), "<p>Kept <b>as is</b></p>");
     }
 }

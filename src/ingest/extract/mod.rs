@@ -19,6 +19,7 @@ pub(crate) mod tags;
 mod text;
 mod title_choice;
 
+use std::borrow::Cow;
 use std::iter;
 
 use dom_query::Document;
@@ -107,10 +108,13 @@ fn is_article_length(body_text: &str) -> bool {
 /// where it kept the page's markup, it replaces the first when several times longer, and trims
 /// the first to the paragraphs it also kept when the two are about as long. (Its text without
 /// markup, a listing's items joined, replaced whole news stories on AEB.) A second reading that
-/// cannot be sanitized, or is too short to be an article, is ignored, not an error.
+/// cannot be sanitized, or is too short to be an article, is ignored, not an error. The page's
+/// `headline` is left out of a body taken whole from the second reading, which keeps it where
+/// the page had it: the article page shows it as its title already.
 fn better_body(
     first: Option<(String, String)>,
     second: Option<&SecondReading>,
+    headline: Option<&str>,
     page_url: &Url,
 ) -> Option<(String, String)> {
     let Some(second) = second else {
@@ -119,7 +123,13 @@ fn better_body(
     let first_chars = first.as_ref().map_or(0, |(_, text)| visible_chars(text));
     let second_chars = visible_chars(&second.text);
     let replacement = match &second.html {
-        _ if !second.is_article => sanitized(&second.body_html(), page_url).ok(),
+        _ if !second.is_article => {
+            let body = second.body_html();
+            let body = headline
+                .and_then(|headline| second_reading::without_headline(&body, headline))
+                .map_or(body, Cow::Owned);
+            sanitized(&body, page_url).ok()
+        }
         Some(second_html) if second_reading::is_better(first_chars, second_chars) => {
             sanitized(second_html, page_url).ok()
         }
@@ -211,7 +221,8 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     // A dateline trimmed from the body still dates it.
     let first_html = first.as_ref().map(|(first_html, _)| first_html.clone());
     let (body_html, body_text) =
-        better_body(first, second.as_ref(), page_url).ok_or(ExtractError::NoArticle)?;
+        better_body(first, second.as_ref(), page.headline.as_deref(), page_url)
+            .ok_or(ExtractError::NoArticle)?;
     let found = found.map(Guesses::from).unwrap_or_default();
     let site_name = fields::text_field(page.site_name.or(found.site_name));
     // What the page declares, then what the article's `<time>`, the URL, the scripts and the
@@ -313,4 +324,72 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         lead_image: fields::web_url(page.lead_image.or(found.image), page_url),
         warnings: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "https://harbourside.example/forum/t/winch-rope/4471";
+
+    fn first_reading(html: &str) -> Option<(String, String)> {
+        let page_url = Url::parse(PAGE).expect("a URL");
+        Some(sanitized(html, &page_url).expect("sanitized"))
+    }
+
+    fn second_reading(html: Option<&str>, text: &str, is_article: bool) -> SecondReading {
+        SecondReading {
+            html: html.map(str::to_owned),
+            text: text.to_owned(),
+            author: String::new(),
+            is_article,
+        }
+    }
+
+    const QUESTION: &str = "Is synthetic rope strong enough for a trailer winch pulling a \
+        dinghy of about three hundred kilos, or should I stay with the old steel cable?";
+    const REPLIES: [&str; 3] = [
+        "Synthetic is fine at that weight; six millimetres is far stronger than the winch.",
+        "Put a chafe sleeve where the rope runs over the bow roller and check it each spring.",
+        "Tape the first turns on the drum so the rope cannot slip on the bare metal.",
+    ];
+
+    fn better(second: &SecondReading) -> String {
+        let page_url = Url::parse(PAGE).expect("a URL");
+        let first = first_reading(&format!("<p>{QUESTION}</p>"));
+        better_body(first, Some(second), Some("Winch rope"), &page_url)
+            .expect("a body")
+            .1
+    }
+
+    #[test]
+    fn a_page_that_is_not_an_article_is_the_second_reading() {
+        let thread = format!("{QUESTION}\n{}", REPLIES.join("\n"));
+        // Not several times longer, and given as text only: still the body of a forum thread.
+        let forum = second_reading(None, &thread, false);
+        assert_eq!(better(&forum), thread.replace('\n', "\n\n"));
+        // The headline it repeats is left out; the article page shows it as the title.
+        let html = format!(
+            "<h1> Winch\n rope</h1><h2>Replies</h2><p>{}</p>",
+            thread.replace('\n', "</p><p>")
+        );
+        let marked = second_reading(Some(&html), &thread, false);
+        assert_eq!(
+            better(&marked),
+            format!("Replies\n\n{}", thread.replace('\n', "\n\n"))
+        );
+        // Too short to be an article: the first reading stays.
+        let stub = second_reading(None, "Log in to reply", false);
+        assert_eq!(better(&stub), QUESTION);
+    }
+
+    #[test]
+    fn an_articles_second_reading_without_markup_is_not_used() {
+        let joined = [QUESTION; 4].join("\n");
+        let text_only = second_reading(None, &joined, true);
+        assert_eq!(better(&text_only), QUESTION);
+        let html = format!("<p>{}</p>", [QUESTION; 4].join("</p><p>"));
+        let marked = second_reading(Some(&html), &joined, true);
+        assert_eq!(better(&marked), [QUESTION; 4].join("\n\n"));
+    }
 }

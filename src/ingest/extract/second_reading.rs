@@ -83,6 +83,28 @@ pub fn read(html: &str, page_url: &Url) -> Option<SecondReading> {
         })
 }
 
+/// `body_html` without its `<h1>` elements that say `headline` (whitespace aside), or `None`
+/// when it has none.
+pub fn without_headline(body_html: &str, headline: &str) -> Option<String> {
+    let said = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let headline = said(headline);
+    let document = Document::fragment(body_html);
+    let repeated: Vec<_> = document
+        .select("h1")
+        .nodes()
+        .iter()
+        .filter(|heading| said(&heading.text()) == headline)
+        .cloned()
+        .collect();
+    if repeated.is_empty() {
+        return None;
+    }
+    for heading in repeated {
+        heading.remove_from_parent();
+    }
+    Some(document.html().to_string())
+}
+
 /// The page without its `<noscript>` elements. A parser reads a `<noscript>`'s content as
 /// text, as a browser running scripts does, so its markup can come out as words: a tracking
 /// pixel's `<img height="1" …>` as the article's first paragraph. The first reading

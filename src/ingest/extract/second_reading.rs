@@ -59,7 +59,10 @@ impl SecondReading {
 }
 
 /// rs-trafilatura's article, links and images kept; comments left out (on a forum thread its
-/// forum rules keep the replies).
+/// forum rules keep the replies). Its own fallbacks stay on: without them it scored 0.002 more
+/// on both dev sets (dom_smoothie's reading took over where its first pass found too little),
+/// but kept only the first reply of a discussion thread and found no article on 8 WCXB forum
+/// threads.
 pub fn read(html: &str, page_url: &Url) -> Option<SecondReading> {
     let options = Options {
         include_links: true,
@@ -242,8 +245,8 @@ mod tests {
         let cards: String = (1..=8)
             .map(|n| {
                 format!(
-                    "<div class=card><h2>Garden chair model {n}</h2><p>A folding chair of oiled \
-                     oak, number {n} in the range, with brass hinges and a canvas seat that dries \
+                    "<div class=card><h2>Garden chair model {n}</h2><p>A folding chair of <em>oiled \
+                     oak</em>, number {n} in the range, with brass hinges and a canvas seat that dries \
                      quickly after rain.</p><ul><li>Weight {n} kg</li><li>Seat height 45 cm</li>\
                      </ul></div>"
                 )
@@ -256,6 +259,7 @@ mod tests {
         let url = Url::parse("https://chairs.example/range").expect("a URL");
         let second = read(&html, &url).expect("an article");
         let body = second.body_html();
+        assert!(body.contains("<em>oiled oak</em>"), "{body}");
         for n in 1..=8 {
             assert!(body.contains(&format!("Garden chair model {n}")), "{n}");
             assert!(

@@ -319,7 +319,7 @@ fn sole_headline(document: &Document) -> Option<String> {
 
 /// A heading's words as the reader sees them: a line break inside it ("Data Analytics<br>Agency")
 /// parts two words.
-fn heading_text(heading: &NodeRef) -> String {
+pub(super) fn heading_text(heading: &NodeRef) -> String {
     let mut text = String::new();
     // An explicit stack rather than recursion: the depth of the tree is the page's to choose.
     let mut stack = vec![*heading];

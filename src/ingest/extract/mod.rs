@@ -19,7 +19,6 @@ pub(crate) mod tags;
 mod text;
 mod title_choice;
 
-use std::borrow::Cow;
 use std::iter;
 
 use dom_query::Document;
@@ -108,42 +107,61 @@ fn is_article_length(body_text: &str) -> bool {
 /// where it kept the page's markup, it replaces the first when several times longer, and trims
 /// the first to the paragraphs it also kept when the two are about as long. (Its text without
 /// markup, a listing's items joined, replaced whole news stories on AEB.) A second reading that
-/// cannot be sanitized, or is too short to be an article, is ignored, not an error. The page's
-/// `headline` is left out of a body taken whole from the second reading, which keeps it where
-/// the page had it: the article page shows it as its title already.
+/// cannot be sanitized, or is too short to be an article, is ignored, not an error.
 fn better_body(
     first: Option<(String, String)>,
     second: Option<&SecondReading>,
-    headline: Option<&str>,
     page_url: &Url,
 ) -> Option<(String, String)> {
     let Some(second) = second else {
         return first;
     };
-    let first_chars = first.as_ref().map_or(0, |(_, text)| visible_chars(text));
-    let second_chars = visible_chars(&second.text);
-    let replacement = match &second.html {
-        _ if !second.is_article => {
-            let body = second.body_html();
-            let body = headline
-                .and_then(|headline| second_reading::without_headline(&body, headline))
-                .map_or(body, Cow::Owned);
-            sanitized(&body, page_url).ok()
+    let replacement = if second.is_article {
+        let first_chars = first.as_ref().map_or(0, |(_, text)| visible_chars(text));
+        let second_chars = visible_chars(&second.text);
+        match &second.html {
+            Some(second_html) if second_reading::is_better(first_chars, second_chars) => {
+                sanitized(second_html, page_url).ok()
+            }
+            Some(_) if second_reading::agrees(first_chars, second_chars) => first
+                .as_ref()
+                .and_then(|(first_html, _)| {
+                    second_reading::confirmed_paragraphs(first_html, &second.text)
+                })
+                .and_then(|trimmed| sanitized(&trimmed, page_url).ok()),
+            _ => None,
         }
-        Some(second_html) if second_reading::is_better(first_chars, second_chars) => {
-            sanitized(second_html, page_url).ok()
-        }
-        Some(_) if second_reading::agrees(first_chars, second_chars) => first
-            .as_ref()
-            .and_then(|(first_html, _)| {
-                second_reading::confirmed_paragraphs(first_html, &second.text)
-            })
-            .and_then(|trimmed| sanitized(&trimmed, page_url).ok()),
-        _ => None,
+    } else {
+        sanitized(&second.body_html(), page_url).ok()
     };
     replacement
         .filter(|(_, text)| is_article_length(text))
         .or(first)
+}
+
+/// `body_html` without its `<h1>` elements that say `title` (as a reader sees their words), to
+/// be sanitized again, or `None` when it has none. The article page shows the title above the body; rs-trafilatura's
+/// reading keeps the page's `<h1>` where the page had it.
+fn without_repeated_title(body_html: &str, title: &str) -> Option<String> {
+    if !body_html.contains("<h1") {
+        return None;
+    }
+    let title = metadata::clean(title);
+    let document = Document::fragment(body_html);
+    let repeated: Vec<_> = document
+        .select("h1")
+        .nodes()
+        .iter()
+        .filter(|heading| metadata::heading_text(heading) == title)
+        .cloned()
+        .collect();
+    if repeated.is_empty() {
+        return None;
+    }
+    for heading in repeated {
+        heading.remove_from_parent();
+    }
+    Some(document.html().to_string())
 }
 
 /// The page URL when neither the caller nor the page itself gives one. Relative links then point
@@ -221,8 +239,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     // A dateline trimmed from the body still dates it.
     let first_html = first.as_ref().map(|(first_html, _)| first_html.clone());
     let (body_html, body_text) =
-        better_body(first, second.as_ref(), page.headline.as_deref(), page_url)
-            .ok_or(ExtractError::NoArticle)?;
+        better_body(first, second.as_ref(), page_url).ok_or(ExtractError::NoArticle)?;
     let found = found.map(Guesses::from).unwrap_or_default();
     let site_name = fields::text_field(page.site_name.or(found.site_name));
     // What the page declares, then what the article's `<time>`, the URL, the scripts and the
@@ -298,6 +315,9 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         }
         None => page_title,
     };
+    let (body_html, body_text) = without_repeated_title(&body_html, &title)
+        .and_then(|trimmed| sanitized(&trimmed, page_url).ok())
+        .unwrap_or((body_html, body_text));
     Ok(ParsedArticle {
         title,
         published_at,
@@ -337,7 +357,7 @@ mod tests {
         Some(sanitized(html, &page_url).expect("sanitized"))
     }
 
-    fn second_reading(html: Option<&str>, text: &str, is_article: bool) -> SecondReading {
+    fn reading(html: Option<&str>, text: &str, is_article: bool) -> SecondReading {
         SecondReading {
             html: html.map(str::to_owned),
             text: text.to_owned(),
@@ -357,7 +377,7 @@ mod tests {
     fn better(second: &SecondReading) -> String {
         let page_url = Url::parse(PAGE).expect("a URL");
         let first = first_reading(&format!("<p>{QUESTION}</p>"));
-        better_body(first, Some(second), Some("Winch rope"), &page_url)
+        better_body(first, Some(second), &page_url)
             .expect("a body")
             .1
     }
@@ -366,30 +386,41 @@ mod tests {
     fn a_page_that_is_not_an_article_is_the_second_reading() {
         let thread = format!("{QUESTION}\n{}", REPLIES.join("\n"));
         // Not several times longer, and given as text only: still the body of a forum thread.
-        let forum = second_reading(None, &thread, false);
+        let forum = reading(None, &thread, false);
         assert_eq!(better(&forum), thread.replace('\n', "\n\n"));
-        // The headline it repeats is left out; the article page shows it as the title.
-        let html = format!(
-            "<h1> Winch\n rope</h1><h2>Replies</h2><p>{}</p>",
-            thread.replace('\n', "</p><p>")
-        );
-        let marked = second_reading(Some(&html), &thread, false);
+        let html = format!("<h2>Replies</h2><p>{}</p>", thread.replace('\n', "</p><p>"));
+        let marked = reading(Some(&html), &thread, false);
         assert_eq!(
             better(&marked),
             format!("Replies\n\n{}", thread.replace('\n', "\n\n"))
         );
         // Too short to be an article: the first reading stays.
-        let stub = second_reading(None, "Log in to reply", false);
+        let stub = reading(None, "Log in to reply", false);
         assert_eq!(better(&stub), QUESTION);
     }
 
     #[test]
     fn an_articles_second_reading_without_markup_is_not_used() {
         let joined = [QUESTION; 4].join("\n");
-        let text_only = second_reading(None, &joined, true);
+        let text_only = reading(None, &joined, true);
         assert_eq!(better(&text_only), QUESTION);
         let html = format!("<p>{}</p>", [QUESTION; 4].join("</p><p>"));
-        let marked = second_reading(Some(&html), &joined, true);
+        let marked = reading(Some(&html), &joined, true);
         assert_eq!(better(&marked), [QUESTION; 4].join("\n\n"));
+    }
+
+    #[test]
+    fn a_body_does_not_repeat_the_title_as_its_heading() {
+        let body = "<h1> Winch<br>rope </h1><p>Replies follow.</p><h1>Winch rope, part two</h1>\
+            <div><h1>Winch\n rope</h1></div>";
+        let kept = without_repeated_title(body, "Winch  rope").expect("two headings removed");
+        assert_eq!(kept.matches("<h1>").count(), 1, "{kept}");
+        assert!(kept.contains("<h1>Winch rope, part two</h1>"), "{kept}");
+        assert!(kept.contains("<p>Replies follow.</p>"), "{kept}");
+        assert_eq!(without_repeated_title(body, "Tide tables"), None);
+        assert_eq!(
+            without_repeated_title("<p>Winch rope</p>", "Winch rope"),
+            None
+        );
     }
 }

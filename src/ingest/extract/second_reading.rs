@@ -1,12 +1,13 @@
 //! rs-trafilatura's reading of a page, a second opinion on dom_smoothie's. It first tells what
-//! kind of page it is. A page that is not an article (a listing, a product, a forum thread, a
-//! service page) is its reading as it is: it reads each kind with rules of its
+//! kind of page it is. A page that is not an article (a listing, a collection, a product, a
+//! forum thread, a service page) is its reading as it is: it reads each kind with rules of its
 //! own, where readability keeps one block of many. On an article it replaces a short reading
 //! when it keeps several times more, and confirms a reading of about its own length paragraph
 //! by paragraph (what dom_smoothie kept beyond it is boilerplate).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::panic::{self, AssertUnwindSafe};
 
 use dom_query::Document;
 use rs_trafilatura::Options;
@@ -30,8 +31,8 @@ const AGREEING_TENTHS: usize = 7;
 const PARAGRAPHS: &str = "p, li, dt, dd, h1, h2, h3, h4, h5, h6, blockquote, pre, figcaption";
 
 /// rs-trafilatura's article: its HTML (unsanitized) when it kept the page's markup, its plain
-/// text, the author it names, and whether the page reads as an article. Documentation does:
-/// dom_smoothie keeps its figures, keyboard keys and table heads, which rs-trafilatura drops.
+/// text, the author it names, and whether the page reads as an article (see
+/// `reads_as_article`).
 pub struct SecondReading {
     pub html: Option<String>,
     pub text: String,
@@ -51,6 +52,7 @@ impl SecondReading {
                     .lines()
                     .map(str::trim)
                     .filter(|line| !line.is_empty())
+                    // Escaped: a line is only ever a paragraph's text.
                     .map(|line| format!("<p>{}</p>", ammonia::clean_text(line)))
                     .collect(),
             ),
@@ -58,11 +60,13 @@ impl SecondReading {
     }
 }
 
-/// rs-trafilatura's article, links and images kept; comments left out (on a forum thread its
-/// forum rules keep the replies). Its own fallbacks stay on: without them it scored 0.002 more
-/// on both dev sets (dom_smoothie's reading took over where its first pass found too little),
-/// but kept only the first reply of a discussion thread and found no article on 8 WCXB forum
-/// threads.
+/// rs-trafilatura's article, links kept, figures too (it writes no `<img>`, but then keeps
+/// their captions, which confirm dom_smoothie's); comments left out (on a forum thread its forum
+/// rules keep the replies). Its own fallbacks stay on: without them it scored
+/// 0.002 more on both dev sets (dom_smoothie's reading took over where its first pass found too
+/// little), but kept only the first reply of a discussion thread and found no article on 8 WCXB
+/// forum threads. A panic inside it (it cuts some texts at a byte count) is no reading, not a
+/// crash of the command that asked.
 pub fn read(html: &str, page_url: &Url) -> Option<SecondReading> {
     let options = Options {
         include_links: true,
@@ -70,42 +74,34 @@ pub fn read(html: &str, page_url: &Url) -> Option<SecondReading> {
         url: Some(page_url.to_string()),
         ..Options::default()
     };
-    rs_trafilatura::extract_with_options(&without_noscript(html), &options)
-        .inspect_err(|error| tracing::debug!(%error, "rs-trafilatura found no article"))
-        .ok()
-        .map(|result| SecondReading {
-            html: result.content_html.filter(|html| !html.trim().is_empty()),
-            text: result.content_text,
-            author: result.metadata.author.unwrap_or_default(),
-            is_article: result.metadata.page_type.is_none_or(|page_type| {
-                matches!(
-                    page_type.parse(),
-                    Ok(PageType::Article | PageType::Documentation) | Err(_)
-                )
-            }),
-        })
+    let page = without_noscript(html);
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        rs_trafilatura::extract_with_options(&page, &options)
+    }))
+    .inspect_err(|_| tracing::warn!("rs-trafilatura panicked on the page"))
+    .ok()?
+    .inspect_err(|error| tracing::debug!(%error, "rs-trafilatura found no article"))
+    .ok()
+    .map(|result| SecondReading {
+        html: result.content_html.filter(|html| !html.trim().is_empty()),
+        text: result.content_text,
+        author: result.metadata.author.unwrap_or_default(),
+        is_article: result
+            .metadata
+            .page_type
+            .as_deref()
+            .is_none_or(reads_as_article),
+    })
 }
 
-/// `body_html` without its `<h1>` elements that say `headline` (whitespace aside), or `None`
-/// when it has none.
-pub fn without_headline(body_html: &str, headline: &str) -> Option<String> {
-    let said = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let headline = said(headline);
-    let document = Document::fragment(body_html);
-    let repeated: Vec<_> = document
-        .select("h1")
-        .nodes()
-        .iter()
-        .filter(|heading| said(&heading.text()) == headline)
-        .cloned()
-        .collect();
-    if repeated.is_empty() {
-        return None;
-    }
-    for heading in repeated {
-        heading.remove_from_parent();
-    }
-    Some(document.html().to_string())
+/// Whether a page of the kind rs-trafilatura names reads as an article. Documentation does:
+/// dom_smoothie keeps its figures, keyboard keys and table heads, which rs-trafilatura drops. A
+/// kind it does not name is read as an article, the rules that held before it named kinds.
+fn reads_as_article(page_type: &str) -> bool {
+    matches!(
+        page_type.parse(),
+        Ok(PageType::Article | PageType::Documentation) | Err(_)
+    )
 }
 
 /// The page without its `<noscript>` elements. A parser reads a `<noscript>`'s content as
@@ -162,7 +158,7 @@ pub fn confirmed_paragraphs(first_html: &str, second_text: &str) -> Option<Strin
                 all += 1;
                 known += usize::from(confirmed.contains(&word));
             }
-            known * 2 <= all
+            all > 0 && known * 2 <= all
         })
         .collect();
     if unconfirmed.is_empty() {
@@ -294,5 +290,25 @@ mod tests {
             ..reading
         };
         assert_eq!(marked.body_html(), "<p>Kept <b>as is</b></p>");
+    }
+
+    #[test]
+    fn listings_products_forums_and_services_are_not_read_as_articles() {
+        for kind in ["article", "documentation", "a kind not yet named"] {
+            assert!(reads_as_article(kind), "{kind}");
+        }
+        for kind in ["collection", "listing", "product", "forum", "service"] {
+            assert!(!reads_as_article(kind), "{kind}");
+        }
+    }
+
+    #[test]
+    fn a_paragraph_without_words_is_never_dropped() {
+        let first = "<p>The dredgers arrive on Monday.</p><p><img src=\"dredger.jpg\"></p>\
+            <p>* * *</p><p>Sign up for our newsletter today!</p>";
+        let kept =
+            confirmed_paragraphs(first, "The dredgers arrive on Monday.").expect("one dropped");
+        assert!(kept.contains("<img") && kept.contains("* * *"), "{kept}");
+        assert!(!kept.contains("newsletter"), "{kept}");
     }
 }

@@ -21,7 +21,7 @@ mod title_choice;
 
 use std::iter;
 
-use dom_query::Document;
+use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, Readability};
 use url::Url;
 
@@ -147,19 +147,26 @@ fn without_repeated_title(body_html: &str, title: &str) -> Option<String> {
         return None;
     }
     let title = metadata::clean(title);
-    let document = Document::fragment(body_html);
-    let repeated: Vec<_> = document
-        .select("h1")
-        .nodes()
-        .iter()
-        .filter(|heading| metadata::heading_text(heading) == title)
-        .cloned()
-        .collect();
-    if repeated.is_empty() {
+    without_elements(body_html, "h1", |heading| {
+        metadata::heading_text(heading) == title
+    })
+}
+
+/// An HTML fragment without the elements `selector` finds that are `unwanted`, re-serialized
+/// (to be sanitized again), or `None` when none is.
+fn without_elements(
+    html: &str,
+    selector: &str,
+    unwanted: impl Fn(&NodeRef) -> bool,
+) -> Option<String> {
+    let document = Document::fragment(html);
+    let found = document.select(selector);
+    let unwanted: Vec<_> = found.nodes().iter().filter(|node| unwanted(node)).collect();
+    if unwanted.is_empty() {
         return None;
     }
-    for heading in repeated {
-        heading.remove_from_parent();
+    for node in unwanted {
+        node.remove_from_parent();
     }
     Some(document.html().to_string())
 }

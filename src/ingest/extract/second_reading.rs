@@ -9,7 +9,6 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::panic::{self, AssertUnwindSafe};
 
-use dom_query::Document;
 use rs_trafilatura::Options;
 use rs_trafilatura::page_type::PageType;
 use url::Url;
@@ -147,27 +146,14 @@ pub fn agrees(first_chars: usize, second_chars: usize) -> bool {
 /// or `None` when every paragraph is confirmed.
 pub fn confirmed_paragraphs(first_html: &str, second_text: &str) -> Option<String> {
     let confirmed: HashSet<String> = words(second_text).collect();
-    let document = Document::fragment(first_html);
-    let paragraphs = document.select(PARAGRAPHS);
-    let unconfirmed: Vec<_> = paragraphs
-        .nodes()
-        .iter()
-        .filter(|paragraph| {
-            let (mut all, mut known) = (0, 0);
-            for word in words(&paragraph.text()) {
-                all += 1;
-                known += usize::from(confirmed.contains(&word));
-            }
-            all > 0 && known * 2 <= all
-        })
-        .collect();
-    if unconfirmed.is_empty() {
-        return None;
-    }
-    for paragraph in unconfirmed {
-        paragraph.remove_from_parent();
-    }
-    Some(document.html().to_string())
+    super::without_elements(first_html, PARAGRAPHS, |paragraph| {
+        let (mut all, mut known) = (0, 0);
+        for word in words(&paragraph.text()) {
+            all += 1;
+            known += usize::from(confirmed.contains(&word));
+        }
+        all > 0 && known * 2 <= all
+    })
 }
 
 /// The words of a text as the benchmarks count them: runs of letters, digits and `_`, lower-cased.

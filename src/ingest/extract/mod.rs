@@ -140,8 +140,8 @@ fn better_body(
 }
 
 /// `body_html` without its `<h1>` elements that say `title` (as a reader sees their words), to
-/// be sanitized again, or `None` when it has none. The article page shows the title above the body; rs-trafilatura's
-/// reading keeps the page's `<h1>` where the page had it.
+/// be sanitized again, or `None` when it has none. The article page shows the title above the
+/// body; rs-trafilatura's reading keeps the page's `<h1>` where the page had it.
 fn without_repeated_title(body_html: &str, title: &str) -> Option<String> {
     if !body_html.contains("<h1") {
         return None;

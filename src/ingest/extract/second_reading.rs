@@ -61,11 +61,11 @@ impl SecondReading {
 
 /// rs-trafilatura's article, links kept, figures too (it writes no `<img>`, but then keeps
 /// their captions, which confirm dom_smoothie's); comments left out (on a forum thread its forum
-/// rules keep the replies). Its own fallbacks stay on: without them it scored
-/// 0.002 more on both dev sets (dom_smoothie's reading took over where its first pass found too
-/// little), but kept only the first reply of a discussion thread and found no article on 8 WCXB
-/// forum threads. A panic inside it (it cuts some texts at a byte count) is no reading, not a
-/// crash of the command that asked.
+/// rules keep the replies). Its own fallbacks stay on: without them it scored 0.002 more on both
+/// dev sets (dom_smoothie's reading took over where its first pass found too little), but kept
+/// only the first reply of a discussion thread and found no article on 8 WCXB forum threads. A
+/// panic inside it (it cuts some texts at a byte count) is no reading, not a crash of the
+/// command that asked.
 pub fn read(html: &str, page_url: &Url) -> Option<SecondReading> {
     let options = Options {
         include_links: true,
@@ -227,10 +227,10 @@ mod tests {
         let cards: String = (1..=8)
             .map(|n| {
                 format!(
-                    "<div class=card><h2>Garden chair model {n}</h2><p>A folding chair of <em>oiled \
-                     oak</em>, number {n} in the range, with brass hinges and a canvas seat that dries \
-                     quickly after rain.</p><ul><li>Weight {n} kg</li><li>Seat height 45 cm</li>\
-                     </ul></div>"
+                    "<div class=card><h2>Garden chair model {n}</h2><p>A folding chair of \
+                     <em>oiled oak</em>, number {n} in the range, with brass hinges and a canvas \
+                     seat that dries quickly after rain.</p><ul><li>Weight {n} kg</li>\
+                     <li>Seat height 45 cm</li></ul></div>"
                 )
             })
             .collect();

@@ -225,6 +225,59 @@ async fn sessions_are_new_at_login_survive_restarts_and_end_at_logout() {
     assert_eq!(after.status(), 303, "logout ended the session");
 }
 
+/// A password sent as HTTP Basic auth is throttled as the login form is, on the same count:
+/// otherwise the API would let anyone try passwords without limit.
+#[tokio::test]
+async fn passwords_sent_as_basic_auth_are_throttled_too() {
+    let app = protected_app(AccessPolicy::default()).await;
+    let api = |password: &'static str| {
+        app.client
+            .get(app.url("/api/articles"))
+            .basic_auth("me", Some(password))
+            .send()
+    };
+    assert_eq!(api(PASSWORD).await.expect("get").status(), 200);
+    let tries: Vec<_> = (0..10).map(|_| api("wrong")).collect();
+    for response in futures_util::future::join_all(tries).await {
+        assert_eq!(response.expect("get").status(), 401);
+    }
+    let throttled = api(PASSWORD).await.expect("get");
+    assert_eq!(throttled.status(), 429, "the right password waits too");
+    assert!(throttled.headers().contains_key("retry-after"));
+    let (visitor, token) = login_form(&app).await;
+    let response = post_login(&app, &visitor, &token, PASSWORD, &[]).await;
+    assert_eq!(
+        response.status(),
+        429,
+        "the login form counts the same tries"
+    );
+}
+
+/// Tries sent at once are each counted before their check: no more than ten get an answer.
+#[tokio::test]
+async fn login_tries_sent_at_once_are_all_counted() {
+    let app = protected_app(AccessPolicy::default()).await;
+    let (visitor, token) = login_form(&app).await;
+    let tries: Vec<_> = (0..16)
+        .map(|_| post_login(&app, &visitor, &token, "wrong", &[]))
+        .collect();
+    let statuses: Vec<u16> = futures_util::future::join_all(tries)
+        .await
+        .iter()
+        .map(|response| response.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 401).count(),
+        10,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 429).count(),
+        6,
+        "{statuses:?}"
+    );
+}
+
 #[tokio::test]
 async fn state_changing_requests_need_a_token_and_our_own_origin() {
     let app = protected_app(AccessPolicy::default()).await;

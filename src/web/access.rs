@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -11,8 +12,10 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
+use tokio::sync::Semaphore;
 
 use super::AppState;
+use super::views::with_retry_after;
 use crate::access::{AccessPolicy, ClientLimit, CsrfKey, verify_password};
 use crate::error::Error;
 
@@ -26,6 +29,9 @@ pub struct Access {
     pub policy: AccessPolicy,
     pub csrf: CsrfKey,
     pub failed_logins: ClientLimit,
+    /// Password checks running at once, at most one per core: each takes argon2's 19 MiB and
+    /// most of a core's time for a while, so many at once would exhaust the server.
+    password_checks: Semaphore,
 }
 
 impl Access {
@@ -36,6 +42,9 @@ impl Access {
             policy,
             csrf: CsrfKey::new(&secret),
             failed_logins: ClientLimit::logins(),
+            password_checks: Semaphore::new(
+                std::thread::available_parallelism().map_or(1, usize::from),
+            ),
         })
     }
 }
@@ -113,7 +122,9 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     let https = from_proxy && header_is(headers, "x-forwarded-proto", "https");
     let visitor_cookie = cookie(headers, VISITOR_COOKIE).filter(|id| id.len() == 64);
     let logged_in = match is_logged_in(&state, headers, from_proxy, client).await {
-        Ok(logged_in) => logged_in,
+        Ok(PasswordCheck::Right) => true,
+        Ok(PasswordCheck::Wrong) => false,
+        Ok(PasswordCheck::TooManyTries(wait)) => return too_many_tries(wait),
         Err(error) => return error.into_response(),
     };
 
@@ -155,15 +166,17 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     response
 }
 
+/// Whether the request comes from someone logged in: a proxy's user, a session, or a password
+/// given as HTTP Basic auth (checked as a login is, throttled alike).
 async fn is_logged_in(
     state: &AppState,
     headers: &HeaderMap,
     from_proxy: bool,
     client: IpAddr,
-) -> Result<bool, Error> {
+) -> Result<PasswordCheck, Error> {
     let policy = &state.access.policy;
     if !policy.login_required {
-        return Ok(true);
+        return Ok(PasswordCheck::Right);
     }
     if from_proxy
         && let Some(name) = &policy.proxy_user_header
@@ -171,39 +184,68 @@ async fn is_logged_in(
             .get(name.as_str())
             .is_some_and(|user| !user.is_empty())
     {
-        return Ok(true);
+        return Ok(PasswordCheck::Right);
     }
     if let Some(session) = cookie(headers, SESSION_COOKIE) {
-        return state.store.is_session_valid(&session).await;
+        return Ok(match state.store.is_session_valid(&session).await? {
+            true => PasswordCheck::Right,
+            false => PasswordCheck::Wrong,
+        });
     }
     match basic_password(headers) {
         Some(password) => check_password(state, client, &password).await,
-        None => Ok(false),
+        None => Ok(PasswordCheck::Wrong),
     }
 }
 
-/// Checks a password against the configured hash, counting failures per client.
+/// What checking a password found.
+pub enum PasswordCheck {
+    Right,
+    Wrong,
+    /// The client tried too often; it may try again after this long.
+    TooManyTries(Duration),
+}
+
+/// Checks a password against the configured hash. Every try is counted before the check, so
+/// tries sent at once cannot all pass the throttle before the first failure is counted; a
+/// right password clears the count.
 pub async fn check_password(
     state: &AppState,
     client: IpAddr,
     password: &str,
-) -> Result<bool, Error> {
-    let hash = match &state.access.policy.password_hash_from_env {
+) -> Result<PasswordCheck, Error> {
+    let access = &state.access;
+    if let Err(wait) = access.failed_logins.take(client) {
+        return Ok(PasswordCheck::TooManyTries(wait));
+    }
+    let hash = match &access.policy.password_hash_from_env {
         Some(hash) => Some(hash.clone()),
         None => state.store.password_hash().await?,
     };
     let password = password.to_owned();
+    // The semaphore is never closed, so a turn always comes.
+    let _turn = access.password_checks.acquire().await.ok();
     let matches = tokio::task::spawn_blocking(move || {
         hash.is_some_and(|hash| verify_password(&hash, &password))
     })
     .await
     .unwrap_or(false);
     if matches {
-        state.access.failed_logins.clear(client);
+        access.failed_logins.clear(client);
+        Ok(PasswordCheck::Right)
     } else {
-        state.access.failed_logins.record(client);
+        Ok(PasswordCheck::Wrong)
     }
-    Ok(matches)
+}
+
+/// A `429` for a client over the login throttle, to a request that is not the login form.
+fn too_many_tries(wait: Duration) -> Response {
+    let response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many password attempts. Please wait a minute and try again.\n",
+    )
+        .into_response();
+    with_retry_after(response, Some(wait))
 }
 
 /// Routes anyone may reach: logging in, assets, the health check, and (with public reading)

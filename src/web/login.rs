@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::AppState;
-use super::access::{SESSION_COOKIE, Visitor, check_password, cookie, session_cookie};
+use super::access::{
+    PasswordCheck, SESSION_COOKIE, Visitor, check_password, cookie, session_cookie,
+};
 use super::views::{LoginPage, LogoutPage, render, with_retry_after};
 use crate::access::new_token;
 use crate::error::Error;
@@ -49,16 +51,19 @@ pub async fn log_in(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, Error> {
     let next = safe_next(&form.next);
-    if let Err(wait) = state.access.failed_logins.check(visitor.client) {
-        return Ok(too_many_attempts(wait, next, visitor.csrf_token()));
-    }
-    if !check_password(&state, visitor.client, &form.password).await? {
-        let page = LoginPage {
-            next,
-            error: Some("That password is not right."),
-            csrf: visitor.csrf_token(),
-        };
-        return Ok(render(StatusCode::UNAUTHORIZED, &page));
+    match check_password(&state, visitor.client, &form.password).await? {
+        PasswordCheck::Right => {}
+        PasswordCheck::Wrong => {
+            let page = LoginPage {
+                next,
+                error: Some("That password is not right."),
+                csrf: visitor.csrf_token(),
+            };
+            return Ok(render(StatusCode::UNAUTHORIZED, &page));
+        }
+        PasswordCheck::TooManyTries(wait) => {
+            return Ok(too_many_attempts(wait, next, visitor.csrf_token()));
+        }
     }
     let session = new_token();
     let expires = chrono::Utc::now() + chrono::Duration::days(SESSION_DAYS);

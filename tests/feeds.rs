@@ -136,3 +136,25 @@ async fn the_site_index_counts_articles_per_site() {
         Some("/?site=alpha.example")
     );
 }
+
+/// A feed's links are made from the `Host` the request names; a feed asked for under another
+/// name is not kept for the readers who ask under this one.
+#[tokio::test]
+async fn a_feed_asked_for_under_another_host_name_is_not_served_to_others() {
+    let app = TestApp::start().await;
+    app.import(&[write_corpus(app.dir.path(), 3)]).await;
+    let poisoned = app
+        .client
+        .get(app.url("/feed.atom"))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(poisoned.contains("http://evil.example/a/"), "{poisoned}");
+    let xml = feed(&app, "/feed.atom").await;
+    assert!(!xml.contains("evil.example"), "{xml}");
+    assert!(xml.contains(&format!("{}/a/", app.url(""))), "{xml}");
+}

@@ -66,6 +66,21 @@ impl Weighter<String, Arc<KeptPage>> for PageSize {
     }
 }
 
+/// What a page is kept under: the `Host` the request names, then its path and query. The host
+/// is part of it because the feeds' links are made from it (`views::origin`): a feed asked
+/// for under another name must not be what every reader of the feed gets.
+fn kept_address(request: &Request) -> String {
+    let uri = request.uri();
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .map_or(&b""[..], |host| host.as_bytes());
+    let path = uri
+        .path_and_query()
+        .map_or(uri.path(), |path| path.as_str());
+    format!("{}{path}", String::from_utf8_lossy(host))
+}
+
 /// Answers `GET` from memory when the page is kept and current; otherwise renders it, tags it
 /// with its `ETag` and keeps a `200` answer. Either way compressed as the browser asks, from
 /// bytes compressed once per kept page.
@@ -74,21 +89,17 @@ pub async fn serve_from_memory(
     request: Request,
     next: Next,
 ) -> Response {
-    let uri = request.uri();
-    let address = uri
-        .path_and_query()
-        .map_or(uri.path(), |address| address.as_str());
+    let address = kept_address(&request);
     if request.method() != Method::GET || address.len() > MAX_KEPT_ADDRESS {
         return next.run(request).await;
     }
     let coding = Coding::accepted_by(request.headers());
     let version = cache.store.version();
-    if let Some(page) = cache.pages.get(address)
+    if let Some(page) = cache.pages.get(&address)
         && page.version == version
     {
         return page.response(coding).await;
     }
-    let address = address.to_owned();
     let response = next.run(request).await;
     if response.status() != StatusCode::OK {
         return response;

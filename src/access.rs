@@ -26,6 +26,10 @@ pub struct AccessPolicy {
     pub trusted_proxies: Vec<IpNet>,
     /// The header a trusted proxy sets to the logged-in user's name (e.g. `Remote-User`).
     pub proxy_user_header: Option<String>,
+    /// Answer only requests naming this machine (`localhost`, `127.0.0.1`, `[::1]`) as their
+    /// host: the open server on a loopback address. A page on another site whose name comes to
+    /// resolve to 127.0.0.1 (DNS rebinding) then cannot read or change the archive.
+    pub loopback_names_only: bool,
 }
 
 impl AccessPolicy {
@@ -34,6 +38,21 @@ impl AccessPolicy {
             .iter()
             .any(|net| net.contains(&address))
     }
+}
+
+/// Whether a `Host` header's value names this machine: `localhost` or a name under it, or a
+/// loopback address, with any port.
+pub fn is_loopback_name(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(bracketed) => bracketed.split_once(']').map_or("", |(address, _)| address),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
 }
 
 /// An argon2id hash of `password` in PHC string form.
@@ -237,6 +256,33 @@ mod tests {
         );
         std::thread::sleep(Duration::from_millis(250));
         assert!(limit.take(client).is_ok(), "a new window");
+    }
+
+    #[test]
+    fn loopback_names_are_told_from_others() {
+        for host in [
+            "localhost",
+            "localhost:8080",
+            "LOCALHOST.",
+            "app.localhost:3000",
+            "127.0.0.1",
+            "127.1.2.3:8080",
+            "[::1]",
+            "[::1]:8080",
+        ] {
+            assert!(is_loopback_name(host), "{host}");
+        }
+        for host in [
+            "rebind.attacker.example:8080",
+            "localhost.attacker.example",
+            "127.0.0.1.nip.io",
+            "10.0.0.1:8080",
+            "[::2]:8080",
+            "[::1",
+            "",
+        ] {
+            assert!(!is_loopback_name(host), "{host}");
+        }
     }
 
     #[test]

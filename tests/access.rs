@@ -322,6 +322,16 @@ async fn state_changing_requests_need_a_token_and_our_own_origin() {
         403,
         "wrong token"
     );
+    let as_json = app
+        .client
+        .post(app.url("/logout"))
+        .header("cookie", &cookies)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(as_json.status(), 403, "JSON is the API's, not a form's");
     assert_eq!(
         post(
             vec![("origin", "https://evil.example".into())],
@@ -418,6 +428,65 @@ async fn public_reading_and_trusted_proxy_logins() {
         303,
         "the header counts only from a trusted proxy"
     );
+}
+
+/// The open server on a loopback address answers only to this machine's names: a page on
+/// another site whose name comes to resolve to 127.0.0.1 (DNS rebinding) gets nothing, neither
+/// pages nor a form's token, and cannot delete.
+#[tokio::test]
+async fn the_open_server_answers_only_to_this_machines_names() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = TestApp::start_with(
+        dir,
+        AccessPolicy {
+            loopback_names_only: true,
+            ..AccessPolicy::default()
+        },
+    )
+    .await;
+    let summary = app.import(&[common::write_corpus(app.dir.path(), 1)]).await;
+    assert_eq!(summary.imported, 1);
+    let port = app.address.port();
+    let rebound = format!("rebind.attacker.example:{port}");
+    for path in ["/", "/add", "/api/articles", "/feed.atom"] {
+        let response = app
+            .client
+            .get(app.url(path))
+            .header("host", &rebound)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status(), 421, "{path}");
+        assert!(response.headers().get("set-cookie").is_none(), "{path}");
+    }
+    let listing = app.page("/").await;
+    let article = common::hrefs(&listing)
+        .into_iter()
+        .find(|href| href.starts_with("/a/"))
+        .expect("an article link");
+    let id = article.split('/').nth(2).expect("id").to_owned();
+    let delete = app
+        .client
+        .post(app.url(&format!("/delete/{id}")))
+        .header("host", &rebound)
+        .header("origin", format!("http://{rebound}"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf", "0")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(delete.status(), 421);
+    assert_eq!(app.get(&article).await.status(), 200, "still there");
+    for host in [format!("localhost:{port}"), format!("[::1]:{port}")] {
+        let response = app
+            .client
+            .get(app.url("/"))
+            .header("host", &host)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status(), 200, "{host}");
+    }
 }
 
 #[test]

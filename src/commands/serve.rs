@@ -81,6 +81,7 @@ async fn access_policy(
         public_reading: args.public_reading,
         trusted_proxies: args.trusted_proxies,
         proxy_user_header: args.proxy_user_header,
+        loopback_names_only: !login_required && listen.ip().is_loopback(),
     })
 }
 

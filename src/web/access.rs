@@ -16,7 +16,7 @@ use tokio::sync::Semaphore;
 
 use super::AppState;
 use super::views::with_retry_after;
-use crate::access::{AccessPolicy, ClientLimit, CsrfKey, verify_password};
+use crate::access::{AccessPolicy, ClientLimit, CsrfKey, is_loopback_name, verify_password};
 use crate::error::Error;
 
 pub const SESSION_COOKIE: &str = "tearsheet_session";
@@ -119,6 +119,13 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     } else {
         peer
     };
+    if access.policy.loopback_names_only
+        && !from_proxy
+        && let Some(host) = headers.get(header::HOST)
+        && !host.to_str().is_ok_and(is_loopback_name)
+    {
+        return not_this_machine();
+    }
     let https = from_proxy && header_is(headers, "x-forwarded-proto", "https");
     let visitor_cookie = cookie(headers, VISITOR_COOKIE).filter(|id| id.len() == 64);
     let logged_in = match is_logged_in(&state, headers, from_proxy, client).await {
@@ -238,6 +245,17 @@ pub async fn check_password(
     }
 }
 
+/// A `421` for a request naming another host while the server answers only to this machine's
+/// names (see [`AccessPolicy::loopback_names_only`]).
+fn not_this_machine() -> Response {
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        "Without a password, Tearsheet answers only to localhost, 127.0.0.1 and [::1]. To reach \
+         it under another name, set a password (tearsheet set-password).\n",
+    )
+        .into_response()
+}
+
 /// A `429` for a client over the login throttle, to a request that is not the login form.
 fn too_many_tries(wait: Duration) -> Response {
     let response = (
@@ -323,8 +341,12 @@ async fn check_csrf(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     // Neither a JSON body nor the DELETE method can be sent cross-site without a CORS
-    // preflight, which Tearsheet never answers.
-    if content_type.starts_with("application/json") || request.method() == Method::DELETE {
+    // preflight, which Tearsheet never answers. Only the API takes JSON: a form's route, which
+    // may not read its body at all (deleting, logging out), needs its token whatever the type.
+    let is_api = request.uri().path().starts_with("/api/");
+    if (is_api && content_type.starts_with("application/json"))
+        || request.method() == Method::DELETE
+    {
         return Ok(request);
     }
     if !content_type.starts_with("application/x-www-form-urlencoded") {

@@ -116,7 +116,8 @@ impl Archiver {
 
     /// Archives the page at `input` for `client`, whose submissions (every attempt, whatever
     /// its outcome) count against their limit.
-    #[tracing::instrument(skip_all, fields(url = %input, %client))]
+    // The input as typed is logged quoted and escaped: it may hold line breaks.
+    #[tracing::instrument(skip_all, fields(url = ?input, %client))]
     pub async fn archive(&self, client: IpAddr, input: &str) -> Result<Archived, SubmitError> {
         self.submits
             .take(client)

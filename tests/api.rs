@@ -59,6 +59,8 @@ async fn search_and_single_articles() {
             .is_some_and(|t| t.contains("story 12"))
     );
     assert_eq!(article["permalink"], hits[0]["permalink"]);
+    let far = json(&app, "/api/articles?q=story&page=9223372036854775807", 200).await;
+    assert!(far["next_page"].is_null(), "{far}");
 }
 
 #[tokio::test]

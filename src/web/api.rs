@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::ingest::RelatedLink;
 use crate::ingest::url_key::normalise_site;
 use crate::search::{SearchQuery, snippet_parts};
-use crate::store::{ArticleSummary, Cursor, ListQuery, SearchHit, StoredArticle};
+use crate::store::{ArticleSummary, Cursor, ListQuery, MAX_SEARCH_PAGE, SearchHit, StoredArticle};
 
 #[derive(Debug, Deserialize)]
 pub struct ArticlesParams {
@@ -88,7 +88,7 @@ pub async fn list_articles(
         if let Some(site) = params.site.as_deref() {
             query.site = Some(normalise_site(site));
         }
-        let page = params.page.unwrap_or(1).max(1);
+        let page = params.page.unwrap_or(1).clamp(1, MAX_SEARCH_PAGE);
         let results = state.store.search(&query, page).await?;
         return Ok(Json(ArticleList {
             next_page: results.more.then_some(page + 1),

@@ -5,14 +5,14 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
 use crate::access::ClientLimit;
 use crate::article::{ArticleId, Slug, permalink};
 use crate::error::Error;
 use crate::ingest::extract::{ExtractError, canonical_url, decode_html, extract_article};
-use crate::ingest::fetch::{FetchError, FetchPolicy, FetchedPage, Fetcher};
+use crate::ingest::fetch::{FetchError, FetchPolicy, Fetcher};
 use crate::ingest::submitted_url::{SubmittedUrl, UrlError};
 use crate::ingest::url_key::{site_of, url_key};
 use crate::store::{FetchRecord, KnownArticle, NewArticle, SourceKind, Store};
@@ -80,7 +80,7 @@ pub struct Archived {
     pub already_archived_at: Option<String>,
 }
 
-/// Archives URLs, with at most a fixed number of fetches in flight.
+/// Archives URLs, with at most a fixed number of submissions fetched or read at once.
 #[derive(Clone)]
 pub struct Archiver {
     store: Store,
@@ -127,7 +127,11 @@ impl Archiver {
         if let Some(known) = self.store.article_by_url_key(&submitted_key).await? {
             return Ok(already(known));
         }
-        let page = self.fetch(&submitted).await?;
+        // One slot covers the fetch and the extraction, until the extraction really ends.
+        let slot = Arc::clone(&self.fetch_slots)
+            .try_acquire_owned()
+            .map_err(|_| SubmitError::Busy)?;
+        let page = self.fetcher.fetch(&submitted).await?;
         let html = decode_html(&page.body, page.content_type.as_deref());
         // Only a canonical URL on the same site is believed: another site's would let any page
         // claim (and shadow) an article it is not.
@@ -138,7 +142,7 @@ impl Archiver {
             return Ok(already(known));
         }
         let page_url = canonical.unwrap_or_else(|| page.final_url.clone());
-        let parsed = extract_off_runtime(html, page.final_url.clone()).await?;
+        let parsed = extract_off_runtime(html, page.final_url.clone(), slot).await?;
         let id = ArticleId::derived_from(key.as_bytes());
         let article = NewArticle {
             site: site_of(&page_url),
@@ -167,15 +171,6 @@ impl Archiver {
             already_archived_at: None,
         })
     }
-
-    /// Fetches with one of the limited slots, or answers "busy" at once when none is free.
-    async fn fetch(&self, url: &SubmittedUrl) -> Result<FetchedPage, SubmitError> {
-        let _slot = self
-            .fetch_slots
-            .try_acquire()
-            .map_err(|_| SubmitError::Busy)?;
-        Ok(self.fetcher.fetch(url).await?)
-    }
 }
 
 fn already(known: KnownArticle) -> Archived {
@@ -189,12 +184,18 @@ fn already(known: KnownArticle) -> Archived {
 }
 
 /// Extraction is CPU-bound and can be slow on hostile pages: run it on the blocking pool with a
-/// deadline so the async workers keep serving readers.
+/// deadline so the async workers keep serving readers. The submission's slot is held until the
+/// extraction ends, also past the deadline (a thread cannot be stopped): so no more pages are
+/// read at once than there are slots, however many time out.
 async fn extract_off_runtime(
     html: String,
     page_url: Url,
+    slot: OwnedSemaphorePermit,
 ) -> Result<crate::ingest::ParsedArticle, SubmitError> {
-    let task = tokio::task::spawn_blocking(move || extract_article(&html, &page_url));
+    let task = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        extract_article(&html, &page_url)
+    });
     match tokio::time::timeout(EXTRACTION_DEADLINE, task).await {
         Err(_) => Err(SubmitError::ExtractionFailed),
         Ok(Err(join_error)) => {

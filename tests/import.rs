@@ -111,6 +111,8 @@ async fn bad_files_are_reported_and_skipped_and_the_rest_imports() {
     let corpus = write_corpus(dir.path(), 3);
     std::fs::write(corpus.join("empty.txt"), "").expect("write");
     std::fs::write(corpus.join("blank.txt"), "\n  \r\n").expect("write");
+    std::fs::write(corpus.join("bom.txt"), "\u{feff}\n").expect("write");
+    std::fs::write(corpus.join("spaces.txt"), "\u{a0}\n\u{3000}\n").expect("write");
     std::os::unix::fs::symlink("/dev/zero", corpus.join("zero.txt")).expect("symlink");
     let missing = dir.path().join("missing.txt");
 
@@ -118,11 +120,19 @@ async fn bad_files_are_reported_and_skipped_and_the_rest_imports() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stdout(&output).contains("imported 3, updated 0, unchanged 0, skipped 4"),
+        stdout(&output).contains("imported 3, updated 0, unchanged 0, skipped 6"),
         "{}",
         stdout(&output)
     );
-    for name in ["empty.txt", "blank.txt", "zero.txt", "missing.txt"] {
+    let names = [
+        "empty.txt",
+        "blank.txt",
+        "bom.txt",
+        "spaces.txt",
+        "zero.txt",
+        "missing.txt",
+    ];
+    for name in names {
         assert!(
             stderr
                 .lines()

@@ -54,6 +54,10 @@ pub fn read_archive_file(path: &Path) -> Result<ArchiveFile, Skipped> {
         warnings.push(format!("not UTF-8, read as {}", decoded.encoding));
     }
     let mut parsed = archive_text::parse(&decoded.text);
+    if parsed.title.trim().is_empty() && parsed.body_text.trim().is_empty() {
+        // A byte order mark, or spaces of other scripts, and nothing else.
+        return Err(Skipped::new(path, "no title and no text"));
+    }
     warnings.append(&mut parsed.warnings);
     let url = parsed
         .original_url

@@ -110,3 +110,38 @@ async fn a_bad_id_stops_the_run_before_anything_is_written() {
         ("ferry-crews", "Cookie banner text")
     );
 }
+
+/// Importing an export back into the same archive (to restore what was deleted, say) leaves a
+/// fetched article as it was: its text file does not take the place of the page kept with it,
+/// which can still be extracted again.
+#[tokio::test]
+async fn importing_an_export_back_keeps_a_fetched_articles_page() {
+    let app = TestApp::start().await;
+    let permalink = archive_story(&app).await;
+    let id = permalink.split('/').nth(2).expect("id").to_owned();
+    let (title, _, text) = stored(&app, &id).await;
+    let exported = app.dir.path().join("exported");
+    assert_eq!(
+        tearsheet::commands::export_archive(&app.store, &exported)
+            .await
+            .expect("export"),
+        1
+    );
+    let summary = app.import(&[exported]).await;
+    assert_eq!((summary.unchanged, summary.updated), (1, 0), "{summary:?}");
+    let kind: String = sqlx::query_scalar("SELECT source_kind FROM articles WHERE id = ?1")
+        .bind(&id)
+        .fetch_one(app.store.pool())
+        .await
+        .expect("kind");
+    assert_eq!(kind, "fetched");
+    assert_eq!(
+        stored(&app, &id).await,
+        (title, "night-ferry-crews-vote-to-strike".into(), text)
+    );
+    make_stale(&app, &id).await;
+    let again = reextract(&app.store, std::slice::from_ref(&id))
+        .await
+        .expect("reextract");
+    assert_eq!(again.updated, 1, "the page is still there to read again");
+}

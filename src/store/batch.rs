@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::search::IndexBatch;
-use super::write::{NewArticle, PreparedArticle, SaveOutcome};
+use super::write::{NewArticle, PreparedArticle, SaveOutcome, SourceKind};
 use crate::error::Error;
 
 /// Rows per multi-row `INSERT`. Every statement is a round trip to the connection's thread,
@@ -63,6 +63,7 @@ struct StoredVersion {
     id: String,
     content_hash: String,
     url_key: Option<String>,
+    source_kind: String,
 }
 
 /// An article to write, with the URL key it gets.
@@ -88,6 +89,15 @@ async fn save_run(
     for prepared in run {
         let before = stored.get(prepared.article.id.as_str());
         if before.is_some_and(|before| before.content_hash == prepared.hash) {
+            outcomes.push(SaveOutcome::Unchanged);
+            continue;
+        }
+        if before.is_some_and(|before| is_fetched_page_kept(before, &prepared.article)) {
+            tracing::warn!(
+                id = %prepared.article.id,
+                "this article was fetched from the web: an archive file (its export) does not \
+                 replace the page kept with it; `tearsheet reextract` reads that page again"
+            );
             outcomes.push(SaveOutcome::Unchanged);
             continue;
         }
@@ -128,7 +138,7 @@ async fn stored_versions(
 ) -> Result<HashMap<String, StoredVersion>, Error> {
     let ids: Vec<&str> = run.iter().map(|p| p.article.id.as_str()).collect();
     let stored: Vec<StoredVersion> = sqlx::query_as(
-        "SELECT id, content_hash, url_key FROM articles
+        "SELECT id, content_hash, url_key, source_kind FROM articles
          WHERE id IN (SELECT value FROM json_each(?1))",
     )
     .bind(serde_json::to_string(&ids)?)
@@ -138,6 +148,14 @@ async fn stored_versions(
         .into_iter()
         .map(|version| (version.id.clone(), version))
         .collect())
+}
+
+/// Whether an article fetched from the web keeps its page against `incoming`: an archive file
+/// with its id is, in practice, its own export being imported back, and saving it would put
+/// the export's text in place of the page as received, which nothing could extract again.
+fn is_fetched_page_kept(before: &StoredVersion, incoming: &NewArticle) -> bool {
+    before.source_kind == SourceKind::Fetched.as_str()
+        && incoming.source_kind == SourceKind::ArchiveFile
 }
 
 /// Which article holds each URL key that an article of `run` has: key to id.

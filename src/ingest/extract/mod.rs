@@ -104,7 +104,7 @@ fn is_article_length(body_text: &str) -> bool {
 
 /// dom_smoothie's article (`first`, sanitized) checked against rs-trafilatura's reading. On a
 /// page it takes for something other than an article, its reading is the body. On an article,
-/// where it kept the page's markup, it replaces the first when several times longer, and trims
+/// where it kept the page's markup, it replaces the first when much longer (1.7 times), and trims
 /// the first to the paragraphs it also kept when the two are about as long. (Its text without
 /// markup, a listing's items joined, replaced whole news stories on AEB.) A second reading that
 /// cannot be sanitized, or is too short to be an article, is ignored, not an error.
@@ -392,7 +392,7 @@ mod tests {
     #[test]
     fn a_page_that_is_not_an_article_is_the_second_reading() {
         let thread = format!("{QUESTION}\n{}", REPLIES.join("\n"));
-        // Not several times longer, and given as text only: still the body of a forum thread.
+        // Given as text only, on a page that is not an article: still the body of a forum thread.
         let forum = reading(None, &thread, false);
         assert_eq!(better(&forum), thread.replace('\n', "\n\n"));
         let html = format!("<h2>Replies</h2><p>{}</p>", thread.replace('\n', "</p><p>"));

@@ -2,7 +2,7 @@
 //! throttle. The web layer applies these; nothing here knows about HTTP.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -116,8 +116,9 @@ impl CsrfKey {
     }
 }
 
-/// Counts what each client address did within a window (failed logins, submitted URLs); past
-/// the limit, the client waits until its window ends.
+/// Counts what each client did within a window (failed logins, submitted URLs); past the
+/// limit, the client waits until its window ends. An IPv6 client is its /64 network: one
+/// machine is usually given a whole /64 and may take any address in it.
 pub struct ClientLimit {
     max: u32,
     window: Duration,
@@ -144,6 +145,7 @@ impl ClientLimit {
 
     /// `Err(wait)` when this client has reached the limit and must wait before trying again.
     pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
+        let client = network_of(client);
         let counts = self.lock();
         match counts.get(&client) {
             Some((since, count)) => self.over(*since, *count),
@@ -153,11 +155,13 @@ impl ClientLimit {
 
     /// Counts one more for this client.
     pub fn record(&self, client: IpAddr) {
+        let client = network_of(client);
         self.count(&mut self.lock(), client);
     }
 
     /// Checks and counts at once: `Err(wait)` (and nothing counted) when over the limit.
     pub fn take(&self, client: IpAddr) -> Result<(), Duration> {
+        let client = network_of(client);
         let mut counts = self.lock();
         if let Some((since, count)) = counts.get(&client) {
             self.over(*since, *count)?;
@@ -167,6 +171,7 @@ impl ClientLimit {
     }
 
     pub fn clear(&self, client: IpAddr) {
+        let client = network_of(client);
         self.lock().remove(&client);
     }
 
@@ -197,6 +202,18 @@ impl ClientLimit {
         self.counts
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The address a client is counted under: an IPv4 address (also written as IPv6) as it is, an
+/// IPv6 address as its /64 network.
+fn network_of(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V4(_) => client,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        },
     }
 }
 
@@ -283,6 +300,28 @@ mod tests {
         ] {
             assert!(!is_loopback_name(host), "{host}");
         }
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_64_network() {
+        let limit = ClientLimit::new(2, Duration::from_secs(60));
+        let address = |text: &str| text.parse::<IpAddr>().expect("address");
+        assert!(limit.take(address("2001:db8:1:2::1")).is_ok());
+        assert!(limit.take(address("2001:db8:1:2:ffff::9")).is_ok());
+        assert!(
+            limit.take(address("2001:db8:1:2:abcd::1")).is_err(),
+            "another address of the same /64"
+        );
+        assert!(
+            limit.take(address("2001:db8:1:3::1")).is_ok(),
+            "the next /64"
+        );
+        assert!(limit.take(address("192.0.2.1")).is_ok());
+        assert!(limit.take(address("::ffff:192.0.2.1")).is_ok());
+        assert!(
+            limit.take(address("192.0.2.1")).is_err(),
+            "an IPv4 address written as IPv6 is the same client"
+        );
     }
 
     #[test]

@@ -145,3 +145,43 @@ async fn importing_an_export_back_keeps_a_fetched_articles_page() {
         .expect("reextract");
     assert_eq!(again.updated, 1, "the page is still there to read again");
 }
+
+/// An export moved to another archive gives a fetched article back as fetched: read from the
+/// page kept beside its text file, under the same permalink, and still able to be extracted
+/// again there.
+#[tokio::test]
+async fn an_exported_fetched_article_is_imported_with_its_page() {
+    let first = TestApp::start().await;
+    let permalink = archive_story(&first).await;
+    let id = permalink.split('/').nth(2).expect("id").to_owned();
+    let exported = first.dir.path().join("exported");
+    tearsheet::commands::export_archive(&first.store, &exported)
+        .await
+        .expect("export");
+    let pages = std::fs::read_dir(&exported)
+        .expect("folder")
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .is_ok_and(|entry| entry.path().extension().is_some_and(|ext| ext == "html"))
+        })
+        .count();
+    assert_eq!(pages, 1, "the page as received is beside the text");
+
+    let second = TestApp::start().await;
+    let summary = second.import(&[exported]).await;
+    assert_eq!(summary.imported, 1, "{summary:?}");
+    assert_eq!(stored(&second, &id).await, stored(&first, &id).await);
+    let kind: String = sqlx::query_scalar("SELECT source_kind FROM articles WHERE id = ?1")
+        .bind(&id)
+        .fetch_one(second.store.pool())
+        .await
+        .expect("kind");
+    assert_eq!(kind, "fetched");
+    assert_eq!(second.get(&permalink).await.status(), 200);
+    make_stale(&second, &id).await;
+    let again = reextract(&second.store, std::slice::from_ref(&id))
+        .await
+        .expect("reextract");
+    assert_eq!(again.updated, 1, "the page came along, to be read again");
+}

@@ -1,4 +1,5 @@
-//! Reading one archive text file from disk into an article ready to save.
+//! Reading one archive text file from disk into an article ready to save (from the page kept
+//! beside it, for an exported article that was fetched).
 
 use std::fs::File;
 use std::io::Read;
@@ -8,6 +9,7 @@ use url::Url;
 
 use super::archive_text;
 use super::decode::decode_text;
+use super::extract::extract_page;
 use super::url_key::{site_of, url_key};
 use crate::article::ArticleId;
 use crate::store::{NewArticle, PreparedArticle, SourceKind};
@@ -64,20 +66,44 @@ pub fn read_archive_file(path: &Path) -> Result<ArchiveFile, Skipped> {
         .as_deref()
         .and_then(|url| Url::parse(url).ok());
     let key = url.as_ref().map(url_key);
-    let id = ArticleId::from_file_name(file_name).unwrap_or_else(|| match &key {
+    let named = ArticleId::from_file_name(file_name);
+    let page = match &named {
+        Some(_) => page_beside(path)?,
+        None => None,
+    };
+    let id = named.unwrap_or_else(|| match &key {
         Some(key) => ArticleId::derived_from(key.as_bytes()),
         None => {
             ArticleId::derived_from(format!("{}\n\n{}", parsed.title, parsed.body_text).as_bytes())
         }
     });
-    let article = NewArticle {
-        id,
-        site: url.as_ref().and_then(site_of),
-        url_key: key,
-        parsed,
-        source_kind: SourceKind::ArchiveFile,
-        source_name: file_name.to_owned(),
-        raw,
+    let site = url.as_ref().and_then(site_of);
+    let article = match page.map(|page| (extract_page(&page, None, url.as_ref()).article, page)) {
+        Some((Ok(extracted), page)) => NewArticle {
+            id,
+            site,
+            url_key: key,
+            parsed: extracted,
+            source_kind: SourceKind::Fetched,
+            source_name: url.map_or_else(|| file_name.to_owned(), String::from),
+            raw: page,
+        },
+        failed => {
+            if let Some((Err(error), _)) = failed {
+                warnings.push(format!(
+                    "the page beside it was not read ({error}): imported as text"
+                ));
+            }
+            NewArticle {
+                id,
+                site,
+                url_key: key,
+                parsed,
+                source_kind: SourceKind::ArchiveFile,
+                source_name: file_name.to_owned(),
+                raw,
+            }
+        }
     };
     let article = article
         .prepare()
@@ -87,6 +113,19 @@ pub fn read_archive_file(path: &Path) -> Result<ArchiveFile, Skipped> {
         article,
         warnings,
     })
+}
+
+/// The page as received kept beside an exported article (`NNN_<id>.html` beside
+/// `NNN_<id>.txt`, see `tearsheet export`), when there is one: the article is then read from
+/// it, as it was when fetched, and keeps it for `tearsheet reextract`.
+fn page_beside(path: &Path) -> Result<Option<Vec<u8>>, Skipped> {
+    let page = path.with_extension("html");
+    match std::fs::symlink_metadata(&page) {
+        Ok(metadata) if metadata.is_file() => read_capped(&page)
+            .map(Some)
+            .map_err(|reason| Skipped::new(&page, reason)),
+        _ => Ok(None),
+    }
 }
 
 fn read_capped(path: &Path) -> Result<Vec<u8>, String> {

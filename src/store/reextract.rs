@@ -15,7 +15,8 @@ pub struct StoredPage {
     pub site: Option<String>,
     pub url_key: Option<String>,
     pub source_name: String,
-    /// The fetch's final URL and Content-Type, which the page was read against.
+    /// The fetch's final URL and Content-Type, which the page was read against (for a page
+    /// imported from an export: its URL, and no Content-Type).
     pub final_url: String,
     pub content_type: Option<String>,
     /// zstd-compressed bytes.
@@ -46,7 +47,8 @@ impl Store {
         )
     }
 
-    /// The stored page of an article and its latest fetch.
+    /// The stored page of an article and its latest fetch. A page imported from an export has
+    /// no fetch on record: it is read against the URL it was imported with.
     pub async fn stored_page(&self, id: &ArticleId) -> Result<Reextractable, Error> {
         let kind: Option<String> =
             sqlx::query_scalar("SELECT source_kind FROM articles WHERE id = ?1")
@@ -60,11 +62,12 @@ impl Store {
             return Ok(Reextractable::NoPage);
         }
         let page: Option<StoredPage> = sqlx::query_as(
-            "SELECT a.id, a.slug, a.site, a.url_key, a.source_name, f.final_url, f.content_type,
+            "SELECT a.id, a.slug, a.site, a.url_key, a.source_name,
+                    COALESCE(f.final_url, a.source_name) AS final_url, f.content_type,
                     r.bytes AS compressed
              FROM articles AS a
              JOIN raw_sources AS r ON r.article_id = a.id
-             JOIN fetches AS f ON f.article_id = a.id
+             LEFT JOIN fetches AS f ON f.article_id = a.id
              WHERE a.id = ?1
              ORDER BY f.fetched_at DESC, f.id DESC LIMIT 1",
         )

@@ -32,6 +32,27 @@ const AGREEING_TENTHS: usize = 7;
 /// (the second reading's text may lack a header row the table needs).
 const PARAGRAPHS: &str = "p, li, dt, dd, h1, h2, h3, h4, h5, h6, blockquote, pre, figcaption";
 
+/// The labels of the links and buttons a forum puts on every post, which rs-trafilatura's
+/// reading of a thread keeps as if they were its text.
+const POST_ACTIONS: [&str; 6] = [
+    "reply",
+    "quote",
+    "share",
+    "report",
+    "permalink",
+    "print view",
+];
+
+/// The elements that hold such a label alone, to be left out with it (a list item left empty
+/// would still show its bullet).
+const POST_ACTION_HOLDERS: &str = "a, button, li, p, div, span";
+
+/// Whether a text is only a post's action label, such as "Reply" or "Print view".
+fn is_post_action(text: &str) -> bool {
+    let label = words(text).collect::<Vec<_>>().join(" ");
+    POST_ACTIONS.contains(&label.as_str())
+}
+
 /// rs-trafilatura's article: its HTML (unsanitized) when it kept the page's markup, its plain
 /// text, the author it names, and whether the page reads as an article (see
 /// `reads_as_article`).
@@ -48,12 +69,15 @@ impl SecondReading {
     /// per line of the text.
     pub fn body_html(&self) -> Cow<'_, str> {
         match &self.html {
-            Some(html) => Cow::Borrowed(html),
+            Some(html) => super::without_elements(html, POST_ACTION_HOLDERS, |element| {
+                is_post_action(&element.text())
+            })
+            .map_or(Cow::Borrowed(html), Cow::Owned),
             None => Cow::Owned(
                 self.text
                     .lines()
                     .map(str::trim)
-                    .filter(|line| !line.is_empty())
+                    .filter(|line| !line.is_empty() && !is_post_action(line))
                     // Escaped: a line is only ever a paragraph's text.
                     .map(|line| format!("<p>{}</p>", ammonia::clean_text(line)))
                     .collect(),
@@ -279,6 +303,41 @@ mod tests {
             ..reading
         };
         assert_eq!(marked.body_html(), "<p>Kept <b>as is</b></p>");
+    }
+
+    #[test]
+    fn a_threads_post_actions_are_left_out() {
+        let html = "<ul><li><a href=\"/t?view=print\">Print view</a></li></ul>\
+            <p>Has anyone fitted a new bilge pump this winter?</p>\
+            <div><a href=\"/newreply?p=1\"> Reply</a></div>\
+            <blockquote><div>Quote</div><p>The old one failed in March.</p></blockquote>\
+            <p>Reply to the harbour office by Friday.</p><span><button>Share</button></span>";
+        let reading = SecondReading {
+            html: Some(html.to_owned()),
+            text: String::new(),
+            author: String::new(),
+            is_article: false,
+        };
+        let body = reading.body_html();
+        for kept in [
+            "bilge pump",
+            "failed in March",
+            "Reply to the harbour office",
+        ] {
+            assert!(body.contains(kept), "{kept}: {body}");
+        }
+        for gone in ["Print view", "newreply", ">Quote<", "Share", "<li>"] {
+            assert!(!body.contains(gone), "{gone}: {body}");
+        }
+        let text_only = SecondReading {
+            html: None,
+            text: "A new pump it is.\nReply\nQuote\nPermalink\nThanks, it works.".to_owned(),
+            ..reading
+        };
+        assert_eq!(
+            super::super::plain_text(&text_only.body_html()),
+            "A new pump it is.\n\nThanks, it works."
+        );
     }
 
     #[test]

@@ -213,15 +213,19 @@ pub enum PasswordCheck {
     TooManyTries(Duration),
 }
 
-/// Checks a password against the configured hash. Every try is counted before the check, so
-/// tries sent at once cannot all pass the throttle before the first failure is counted; a
-/// right password clears the count.
+/// Checks a password against the configured hash. Checks take turns (one per core at most),
+/// and each try is counted when its turn comes, before the check: tries sent at once cannot
+/// all pass the throttle before the first failure is counted, while an API client sending its
+/// right password with many requests at once is never throttled (each right one clears the
+/// count before the next is counted).
 pub async fn check_password(
     state: &AppState,
     client: IpAddr,
     password: &str,
 ) -> Result<PasswordCheck, Error> {
     let access = &state.access;
+    // The semaphore is never closed, so a turn always comes.
+    let _turn = access.password_checks.acquire().await.ok();
     if let Err(wait) = access.failed_logins.take(client) {
         return Ok(PasswordCheck::TooManyTries(wait));
     }
@@ -230,8 +234,6 @@ pub async fn check_password(
         None => state.store.password_hash().await?,
     };
     let password = password.to_owned();
-    // The semaphore is never closed, so a turn always comes.
-    let _turn = access.password_checks.acquire().await.ok();
     let matches = tokio::task::spawn_blocking(move || {
         hash.is_some_and(|hash| verify_password(&hash, &password))
     })

@@ -28,7 +28,10 @@ pub struct AccessPolicy {
     pub proxy_user_header: Option<String>,
     /// Answer only requests naming this machine (`localhost`, `127.0.0.1`, `[::1]`) as their
     /// host: the open server on a loopback address. A page on another site whose name comes to
-    /// resolve to 127.0.0.1 (DNS rebinding) then cannot read or change the archive.
+    /// resolve to 127.0.0.1 (DNS rebinding) then cannot read or change the archive. A reverse
+    /// proxy in front must then send the upstream address as the host, as nginx does unless
+    /// told otherwise: a trusted proxy's word cannot be told from a rebound page's, since both
+    /// come from this machine.
     pub loopback_names_only: bool,
 }
 
@@ -116,6 +119,9 @@ impl CsrfKey {
     }
 }
 
+/// Password tries a client may make in a minute before it must wait.
+pub const LOGIN_TRIES_PER_MINUTE: u32 = 10;
+
 /// Counts what each client did within a window (failed logins, submitted URLs); past the
 /// limit, the client waits until its window ends. An IPv6 client is its /64 network: one
 /// machine is usually given a whole /64 and may take any address in it.
@@ -140,7 +146,7 @@ impl ClientLimit {
 
     /// Failed logins: the 11th within a minute waits.
     pub fn logins() -> Self {
-        Self::new(10, Duration::from_secs(60))
+        Self::new(LOGIN_TRIES_PER_MINUTE, Duration::from_secs(60))
     }
 
     /// `Err(wait)` when this client has reached the limit and must wait before trying again.

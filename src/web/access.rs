@@ -16,7 +16,9 @@ use tokio::sync::Semaphore;
 
 use super::AppState;
 use super::views::with_retry_after;
-use crate::access::{AccessPolicy, ClientLimit, CsrfKey, is_loopback_name, verify_password};
+use crate::access::{
+    AccessPolicy, ClientLimit, CsrfKey, LOGIN_TRIES_PER_MINUTE, is_loopback_name, verify_password,
+};
 use crate::error::Error;
 
 pub const SESSION_COOKIE: &str = "tearsheet_session";
@@ -29,9 +31,10 @@ pub struct Access {
     pub policy: AccessPolicy,
     pub csrf: CsrfKey,
     pub failed_logins: ClientLimit,
-    /// Password checks running at once, at most one per core: each takes argon2's 19 MiB and
-    /// most of a core's time for a while, so many at once would exhaust the server.
-    password_checks: Semaphore,
+    /// Password checks running at once: each takes argon2's 19 MiB and most of a core's time
+    /// for a while, so many at once would exhaust the server. One per core, and fewer than a
+    /// client's tries a minute (see [`check_password`]).
+    password_checks: Arc<Semaphore>,
 }
 
 impl Access {
@@ -42,9 +45,11 @@ impl Access {
             policy,
             csrf: CsrfKey::new(&secret),
             failed_logins: ClientLimit::logins(),
-            password_checks: Semaphore::new(
-                std::thread::available_parallelism().map_or(1, usize::from),
-            ),
+            password_checks: Arc::new(Semaphore::new(
+                std::thread::available_parallelism()
+                    .map_or(1, usize::from)
+                    .min(LOGIN_TRIES_PER_MINUTE as usize - 1),
+            )),
         })
     }
 }
@@ -120,7 +125,6 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         peer
     };
     if access.policy.loopback_names_only
-        && !from_proxy
         && let Some(host) = headers.get(header::HOST)
         && !host.to_str().is_ok_and(is_loopback_name)
     {
@@ -213,11 +217,12 @@ pub enum PasswordCheck {
     TooManyTries(Duration),
 }
 
-/// Checks a password against the configured hash. Checks take turns (one per core at most),
-/// and each try is counted when its turn comes, before the check: tries sent at once cannot
-/// all pass the throttle before the first failure is counted, while an API client sending its
-/// right password with many requests at once is never throttled (each right one clears the
-/// count before the next is counted).
+/// Checks a password against the configured hash. Checks take turns, and each try is counted
+/// when its turn comes, before the check: tries sent at once cannot all pass the throttle
+/// before the first failure is counted. An API client sending its right password with many
+/// requests at once is never throttled: fewer checks run at once than a client may try, and
+/// each right one clears the count. A turn ends when its check does, even if the request that
+/// asked is gone (the check cannot be stopped).
 pub async fn check_password(
     state: &AppState,
     client: IpAddr,
@@ -225,7 +230,10 @@ pub async fn check_password(
 ) -> Result<PasswordCheck, Error> {
     let access = &state.access;
     // The semaphore is never closed, so a turn always comes.
-    let _turn = access.password_checks.acquire().await.ok();
+    let turn = Arc::clone(&access.password_checks)
+        .acquire_owned()
+        .await
+        .ok();
     if let Err(wait) = access.failed_logins.take(client) {
         return Ok(PasswordCheck::TooManyTries(wait));
     }
@@ -235,6 +243,7 @@ pub async fn check_password(
     };
     let password = password.to_owned();
     let matches = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
         hash.is_some_and(|hash| verify_password(&hash, &password))
     })
     .await

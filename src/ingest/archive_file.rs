@@ -68,7 +68,12 @@ pub fn read_archive_file(path: &Path) -> Result<ArchiveFile, Skipped> {
     let key = url.as_ref().map(url_key);
     let named = ArticleId::from_file_name(file_name);
     let page = match &named {
-        Some(_) => page_beside(path)?,
+        Some(_) => page_beside(path).unwrap_or_else(|reason| {
+            warnings.push(format!(
+                "the page beside it was not read ({reason}): imported as text"
+            ));
+            None
+        }),
         None => None,
     };
     let id = named.unwrap_or_else(|| match &key {
@@ -118,12 +123,10 @@ pub fn read_archive_file(path: &Path) -> Result<ArchiveFile, Skipped> {
 /// The page as received kept beside an exported article (`NNN_<id>.html` beside
 /// `NNN_<id>.txt`, see `tearsheet export`), when there is one: the article is then read from
 /// it, as it was when fetched, and keeps it for `tearsheet reextract`.
-fn page_beside(path: &Path) -> Result<Option<Vec<u8>>, Skipped> {
+fn page_beside(path: &Path) -> Result<Option<Vec<u8>>, String> {
     let page = path.with_extension("html");
     match std::fs::symlink_metadata(&page) {
-        Ok(metadata) if metadata.is_file() => read_capped(&page)
-            .map(Some)
-            .map_err(|reason| Skipped::new(&page, reason)),
+        Ok(metadata) if metadata.is_file() => read_capped(&page).map(Some),
         _ => Ok(None),
     }
 }

@@ -66,9 +66,10 @@ impl Weighter<String, Arc<KeptPage>> for PageSize {
     }
 }
 
-/// What a page is kept under: the `Host` the request names, then its path and query. The host
-/// is part of it because the feeds' links are made from it (`views::origin`): a feed asked
-/// for under another name must not be what every reader of the feed gets.
+/// What a page is kept under: the `Host` the request names, a space, then its path and query.
+/// The host is part of it because the feeds' links are made from it (`views::origin`): a feed
+/// asked for under another name must not be what every reader of the feed gets. A path holds
+/// no space, so no host can make one page's key another's.
 fn kept_address(request: &Request) -> String {
     let uri = request.uri();
     let host = request
@@ -78,7 +79,7 @@ fn kept_address(request: &Request) -> String {
     let path = uri
         .path_and_query()
         .map_or(uri.path(), |path| path.as_str());
-    format!("{}{path}", String::from_utf8_lossy(host))
+    format!("{} {path}", String::from_utf8_lossy(host))
 }
 
 /// Answers `GET` from memory when the page is kept and current; otherwise renders it, tags it

@@ -149,23 +149,8 @@ impl ClientLimit {
         Self::new(LOGIN_TRIES_PER_MINUTE, Duration::from_secs(60))
     }
 
-    /// `Err(wait)` when this client has reached the limit and must wait before trying again.
-    pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
-        let client = network_of(client);
-        let counts = self.lock();
-        match counts.get(&client) {
-            Some((since, count)) => self.over(*since, *count),
-            None => Ok(()),
-        }
-    }
-
-    /// Counts one more for this client.
-    pub fn record(&self, client: IpAddr) {
-        let client = network_of(client);
-        self.count(&mut self.lock(), client);
-    }
-
-    /// Checks and counts at once: `Err(wait)` (and nothing counted) when over the limit.
+    /// Checks and counts at once: `Err(wait)` (and nothing counted) when this client has
+    /// reached the limit and must wait before trying again.
     pub fn take(&self, client: IpAddr) -> Result<(), Duration> {
         let client = network_of(client);
         let mut counts = self.lock();
@@ -252,17 +237,16 @@ mod tests {
         let throttle = ClientLimit::logins();
         let client: IpAddr = [192, 0, 2, 1].into();
         for _ in 0..10 {
-            assert!(throttle.check(client).is_ok());
-            throttle.record(client);
+            assert!(throttle.take(client).is_ok());
         }
-        let wait = throttle.check(client).expect_err("throttled");
+        let wait = throttle.take(client).expect_err("throttled");
         assert!(wait <= Duration::from_secs(60) && wait >= Duration::from_secs(1));
         assert!(
-            throttle.check([192, 0, 2, 2].into()).is_ok(),
+            throttle.take([192, 0, 2, 2].into()).is_ok(),
             "other clients unaffected"
         );
         throttle.clear(client);
-        assert!(throttle.check(client).is_ok());
+        assert!(throttle.take(client).is_ok());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use url::Url;
 
+use super::ParsedArticle;
 use super::archive_text;
 use super::decode::decode_text;
 use super::extract::extract_page;
@@ -67,8 +68,8 @@ pub fn read_archive_file(path: &Path) -> Result<ArchiveFile, Skipped> {
         .and_then(|url| Url::parse(url).ok());
     let key = url.as_ref().map(url_key);
     let named = ArticleId::from_file_name(file_name);
-    let page = match &named {
-        Some(_) => page_beside(path).unwrap_or_else(|reason| {
+    let fetched = match &named {
+        Some(_) => article_from_page_beside(path, url.as_ref()).unwrap_or_else(|reason| {
             warnings.push(format!(
                 "the page beside it was not read ({reason}): imported as text"
             ));
@@ -83,32 +84,23 @@ pub fn read_archive_file(path: &Path) -> Result<ArchiveFile, Skipped> {
         }
     });
     let site = url.as_ref().and_then(site_of);
-    let article = match page.map(|page| (extract_page(&page, None, url.as_ref()).article, page)) {
-        Some((Ok(extracted), page)) => NewArticle {
-            id,
-            site,
-            url_key: key,
-            parsed: extracted,
-            source_kind: SourceKind::Fetched,
-            source_name: url.map_or_else(|| file_name.to_owned(), String::from),
-            raw: page,
-        },
-        failed => {
-            if let Some((Err(error), _)) = failed {
-                warnings.push(format!(
-                    "the page beside it was not read ({error}): imported as text"
-                ));
-            }
-            NewArticle {
-                id,
-                site,
-                url_key: key,
-                parsed,
-                source_kind: SourceKind::ArchiveFile,
-                source_name: file_name.to_owned(),
-                raw,
-            }
-        }
+    let (parsed, source_kind, source_name, raw) = match fetched {
+        Some((extracted, page)) => (
+            extracted,
+            SourceKind::Fetched,
+            url.map_or_else(|| file_name.to_owned(), String::from),
+            page,
+        ),
+        None => (parsed, SourceKind::ArchiveFile, file_name.to_owned(), raw),
+    };
+    let article = NewArticle {
+        id,
+        site,
+        url_key: key,
+        parsed,
+        source_kind,
+        source_name,
+        raw,
     };
     let article = article
         .prepare()
@@ -120,13 +112,23 @@ pub fn read_archive_file(path: &Path) -> Result<ArchiveFile, Skipped> {
     })
 }
 
-/// The page as received kept beside an exported article (`NNN_<id>.html` beside
-/// `NNN_<id>.txt`, see `tearsheet export`), when there is one: the article is then read from
-/// it, as it was when fetched, and keeps it for `tearsheet reextract`.
-fn page_beside(path: &Path) -> Result<Option<Vec<u8>>, String> {
+/// The article read from the page as received kept beside an exported one (`NNN_<id>.html`
+/// beside `NNN_<id>.txt`, see `tearsheet export`), with that page, when there is one: read as
+/// it was when fetched, it keeps the page for `tearsheet reextract`. `Err` says why a page
+/// that is there could not be used.
+fn article_from_page_beside(
+    path: &Path,
+    page_url: Option<&Url>,
+) -> Result<Option<(ParsedArticle, Vec<u8>)>, String> {
     let page = path.with_extension("html");
     match std::fs::symlink_metadata(&page) {
-        Ok(metadata) if metadata.is_file() => read_capped(&page).map(Some),
+        Ok(metadata) if metadata.is_file() => {
+            let page = read_capped(&page)?;
+            let extracted = extract_page(&page, None, page_url)
+                .article
+                .map_err(|error| error.to_string())?;
+            Ok(Some((extracted, page)))
+        }
         _ => Ok(None),
     }
 }

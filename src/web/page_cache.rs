@@ -90,8 +90,11 @@ pub async fn serve_from_memory(
     request: Request,
     next: Next,
 ) -> Response {
+    if request.method() != Method::GET {
+        return next.run(request).await;
+    }
     let address = kept_address(&request);
-    if request.method() != Method::GET || address.len() > MAX_KEPT_ADDRESS {
+    if address.len() > MAX_KEPT_ADDRESS {
         return next.run(request).await;
     }
     let coding = Coding::accepted_by(request.headers());

@@ -95,13 +95,7 @@ async fn with_a_password_everything_needs_login() {
     assert_eq!(app.get("/login").await.status(), 200);
 
     let cookies = log_in(&app).await;
-    let response = app
-        .client
-        .get(app.url("/"))
-        .header("cookie", &cookies)
-        .send()
-        .await
-        .expect("get");
+    let response = app.get_with("/", "cookie", &cookies).await;
     assert_eq!(response.status(), 200);
     let api = app
         .client
@@ -183,22 +177,10 @@ async fn sessions_are_new_at_login_survive_restarts_and_end_at_logout() {
         },
     )
     .await;
-    let ok = again
-        .client
-        .get(again.url("/"))
-        .header("cookie", &first)
-        .send()
-        .await
-        .expect("get");
+    let ok = again.get_with("/", "cookie", &first).await;
     assert_eq!(ok.status(), 200, "sessions are stored in SQLite");
 
-    let page = again
-        .client
-        .get(again.url("/logout"))
-        .header("cookie", &first)
-        .send()
-        .await
-        .expect("get");
+    let page = again.get_with("/logout", "cookie", &first).await;
     let html = page.text().await.expect("body");
     let token = dom_query::Document::from(html.as_str())
         .select("input[name=csrf]")
@@ -215,13 +197,7 @@ async fn sessions_are_new_at_login_survive_restarts_and_end_at_logout() {
         .expect("post");
     assert_eq!(out.status(), 303);
     assert!(set_cookie(&out, "tearsheet_session").is_some_and(|c| c.contains("Max-Age=0")));
-    let after = again
-        .client
-        .get(again.url("/"))
-        .header("cookie", &first)
-        .send()
-        .await
-        .expect("get");
+    let after = again.get_with("/", "cookie", &first).await;
     assert_eq!(after.status(), 303, "logout ended the session");
 }
 
@@ -290,12 +266,8 @@ async fn state_changing_requests_need_a_token_and_our_own_origin() {
     let app = protected_app(AccessPolicy::default()).await;
     let cookies = log_in(&app).await;
     let html = app
-        .client
-        .get(app.url("/logout"))
-        .header("cookie", &cookies)
-        .send()
+        .get_with("/logout", "cookie", &cookies)
         .await
-        .expect("get")
         .text()
         .await
         .expect("body");
@@ -408,13 +380,7 @@ async fn public_reading_and_trusted_proxy_logins() {
         ..AccessPolicy::default()
     };
     let proxied = protected_app(trusted).await;
-    let response = proxied
-        .client
-        .get(proxied.url("/"))
-        .header("remote-user", "ana")
-        .send()
-        .await
-        .expect("get");
+    let response = proxied.get_with("/", "remote-user", "ana").await;
     assert_eq!(response.status(), 200);
 
     let untrusted = AccessPolicy {
@@ -423,13 +389,7 @@ async fn public_reading_and_trusted_proxy_logins() {
         ..AccessPolicy::default()
     };
     let direct = protected_app(untrusted).await;
-    let response = direct
-        .client
-        .get(direct.url("/"))
-        .header("remote-user", "ana")
-        .send()
-        .await
-        .expect("get");
+    let response = direct.get_with("/", "remote-user", "ana").await;
     assert_eq!(
         response.status(),
         303,
@@ -456,22 +416,11 @@ async fn the_open_server_answers_only_to_this_machines_names() {
     let port = app.address.port();
     let rebound = format!("rebind.attacker.example:{port}");
     for path in ["/", "/add", "/api/articles", "/feed.atom"] {
-        let response = app
-            .client
-            .get(app.url(path))
-            .header("host", &rebound)
-            .send()
-            .await
-            .expect("get");
+        let response = app.get_with(path, "host", &rebound).await;
         assert_eq!(response.status(), 421, "{path}");
         assert!(response.headers().get("set-cookie").is_none(), "{path}");
     }
-    let listing = app.page("/").await;
-    let article = common::hrefs(&listing)
-        .into_iter()
-        .find(|href| href.starts_with("/a/"))
-        .expect("an article link");
-    let id = article.split('/').nth(2).expect("id").to_owned();
+    let (article, id) = app.first_listed_article().await;
     let delete = app
         .client
         .post(app.url(&format!("/delete/{id}")))
@@ -485,13 +434,7 @@ async fn the_open_server_answers_only_to_this_machines_names() {
     assert_eq!(delete.status(), 421);
     assert_eq!(app.get(&article).await.status(), 200, "still there");
     for host in [format!("localhost:{port}"), format!("[::1]:{port}")] {
-        let response = app
-            .client
-            .get(app.url("/"))
-            .header("host", &host)
-            .send()
-            .await
-            .expect("get");
+        let response = app.get_with("/", "host", &host).await;
         assert_eq!(response.status(), 200, "{host}");
     }
 }

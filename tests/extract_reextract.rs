@@ -57,6 +57,15 @@ async fn stored(app: &TestApp, id: &str) -> (String, String, String) {
     (article.title, article.slug, text)
 }
 
+/// Where the stored article came from: `fetched` or `archive-file`.
+async fn source_kind(app: &TestApp, id: &str) -> String {
+    sqlx::query_scalar("SELECT source_kind FROM articles WHERE id = ?1")
+        .bind(id)
+        .fetch_one(app.store.pool())
+        .await
+        .expect("kind")
+}
+
 #[tokio::test]
 async fn stored_pages_are_extracted_again_under_the_same_permalink() {
     let app = TestApp::start().await;
@@ -135,12 +144,7 @@ async fn importing_an_export_back_keeps_a_fetched_articles_page() {
     }
     let summary = app.import(&[exported]).await;
     assert_eq!((summary.unchanged, summary.updated), (1, 0), "{summary:?}");
-    let kind: String = sqlx::query_scalar("SELECT source_kind FROM articles WHERE id = ?1")
-        .bind(&id)
-        .fetch_one(app.store.pool())
-        .await
-        .expect("kind");
-    assert_eq!(kind, "fetched");
+    assert_eq!(source_kind(&app, &id).await, "fetched");
     assert_eq!(
         stored(&app, &id).await,
         (title, "night-ferry-crews-vote-to-strike".into(), text)
@@ -178,12 +182,7 @@ async fn an_exported_fetched_article_is_imported_with_its_page() {
     let summary = second.import(&[exported]).await;
     assert_eq!(summary.imported, 1, "{summary:?}");
     assert_eq!(stored(&second, &id).await, stored(&first, &id).await);
-    let kind: String = sqlx::query_scalar("SELECT source_kind FROM articles WHERE id = ?1")
-        .bind(&id)
-        .fetch_one(second.store.pool())
-        .await
-        .expect("kind");
-    assert_eq!(kind, "fetched");
+    assert_eq!(source_kind(&second, &id).await, "fetched");
     assert_eq!(second.get(&permalink).await.status(), 200);
     make_stale(&second, &id).await;
     let again = reextract(&second.store, std::slice::from_ref(&id))

@@ -144,12 +144,8 @@ async fn a_feed_asked_for_under_another_host_name_is_not_served_to_others() {
     let app = TestApp::start().await;
     app.import(&[write_corpus(app.dir.path(), 3)]).await;
     let poisoned = app
-        .client
-        .get(app.url("/feed.atom"))
-        .header("host", "evil.example")
-        .send()
+        .get_with("/feed.atom", "host", "evil.example")
         .await
-        .expect("get")
         .text()
         .await
         .expect("body");

@@ -25,12 +25,7 @@ async fn a_database_that_cannot_be_written_answers_503_and_reading_goes_on() {
     let writable = TestApp::start().await;
     let corpus = write_corpus(writable.dir.path(), 3);
     writable.import(&[corpus]).await;
-    let listing = writable.page("/").await;
-    let permalink = common::hrefs(&listing)
-        .into_iter()
-        .find(|href| href.starts_with("/a/"))
-        .expect("an article");
-    let id = permalink.split('/').nth(2).expect("id").to_owned();
+    let (permalink, id) = writable.first_listed_article().await;
     let dir = tempfile::tempdir().expect("dir");
     writable
         .store

@@ -247,26 +247,14 @@ async fn hostile_titles_and_links_are_shown_as_text() {
 async fn every_page_carries_security_headers_and_compresses() {
     let app = TestApp::start().await;
     for path in ["/", "/nowhere"] {
-        let response = app
-            .client
-            .get(app.url(path))
-            .header("accept-encoding", "gzip")
-            .send()
-            .await
-            .expect("get");
+        let response = app.get_with(path, "accept-encoding", "gzip").await;
         let headers = response.headers();
         let csp = headers["content-security-policy"].to_str().expect("csp");
         assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
         assert_eq!(headers["x-content-type-options"], "nosniff");
         assert!(headers.contains_key("referrer-policy"));
     }
-    let response = app
-        .client
-        .get(app.url("/"))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .expect("get");
+    let response = app.get_with("/", "accept-encoding", "gzip").await;
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
 
@@ -493,13 +481,7 @@ async fn kept_pages_and_the_stylesheet_are_sent_compressed_as_asked() {
         assert_eq!(unpacked, plain, "{path}");
 
         // A revisit gets 304 with the page's one tag, naming no coding.
-        let first = app
-            .client
-            .get(app.url(&path))
-            .header("accept-encoding", "br")
-            .send()
-            .await
-            .expect("get");
+        let first = app.get_with(&path, "accept-encoding", "br").await;
         let tag = first.headers()["etag"].clone();
         let revisit = app
             .client

@@ -139,6 +139,27 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The permalink and id of the first article the listing links to.
+    pub async fn first_listed_article(&self) -> (String, String) {
+        let listing = self.page("/").await;
+        let permalink = hrefs(&listing)
+            .into_iter()
+            .find(|href| href.starts_with("/a/"))
+            .expect("an article link");
+        let id = permalink.split('/').nth(2).expect("id").to_owned();
+        (permalink, id)
+    }
+
+    /// A `GET` with one request header set (a cookie, a `Host`, an `Accept-Encoding`...).
+    pub async fn get_with(&self, path: &str, name: &str, value: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(name, value)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// The body of a page that must answer 200.
     /// Fills in the form at `path` as a browser does: GET it for the visitor cookie and the
     /// CSRF token, then POST `fields` with them to the same path.

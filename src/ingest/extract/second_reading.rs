@@ -66,7 +66,7 @@ pub struct SecondReading {
 impl SecondReading {
     /// The article as HTML: the page's own markup, else (where rs-trafilatura joined a
     /// listing's items or took a product's description from its JSON-LD, as text) a paragraph
-    /// per line of the text.
+    /// per line of the text; either way without a forum's post actions (see `POST_ACTIONS`).
     pub fn body_html(&self) -> Cow<'_, str> {
         match &self.html {
             Some(html) => super::without_elements(html, POST_ACTION_HOLDERS, |element| {

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
-use encoding_rs::{Encoding, UTF_8};
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 use super::ExtractError;
 use super::tags::{TagKind, TagScanner};
@@ -56,14 +56,19 @@ pub fn check_is_html(body: &[u8]) -> Result<(), ExtractError> {
 
 /// Decodes a page to UTF-8. The encoding comes from, in order: a byte-order mark, the
 /// Content-Type header's `charset`, a `<meta charset>` or `<meta http-equiv>` in the head, and
-/// otherwise from the bytes themselves. Invalid sequences become U+FFFD; NULs and other C0
-/// control characters except whitespace are removed.
+/// otherwise from the bytes themselves. Invalid sequences become U+FFFD; text the site itself
+/// encoded twice is repaired (see `repair_double_encoding`); NULs and other control characters
+/// except whitespace are removed.
 pub fn decode_html(body: &[u8], content_type: Option<&str>) -> String {
     let (encoding, body) = match Encoding::for_bom(body) {
         Some((encoding, bom_length)) => (encoding, &body[bom_length..]),
         None => (declared_or_detected(body, content_type), body),
     };
     let (text, _) = encoding.decode_without_bom_handling(body);
+    let text = match repair_double_encoding(&text) {
+        Some(repaired) => Cow::Owned(repaired),
+        None => text,
+    };
     remove_control_characters(text)
 }
 
@@ -145,6 +150,79 @@ fn detect(body: &[u8]) -> &'static Encoding {
     detector.guess(None, Utf8Detection::Allow)
 }
 
+/// The number of bytes in a UTF-8 sequence that starts with `lead`, for a lead byte of two to
+/// four.
+fn sequence_length(lead: u8) -> Option<usize> {
+    match lead {
+        0xC2..=0xDF => Some(2),
+        0xE0..=0xEF => Some(3),
+        0xF0..=0xF4 => Some(4),
+        _ => None,
+    }
+}
+
+/// The byte that Latin-1 or windows-1252 shows as `character`.
+fn single_byte(character: char) -> Option<u8> {
+    if let Ok(byte) = u8::try_from(character) {
+        return Some(byte);
+    }
+    let mut utf8 = [0; 4];
+    let (bytes, _, unmappable) = WINDOWS_1252.encode(character.encode_utf8(&mut utf8));
+    match *bytes {
+        [byte] if !unmappable => Some(byte),
+        _ => None,
+    }
+}
+
+/// The character whose UTF-8 bytes the characters at the start of `text` show one byte each
+/// (`â€™` for `’`), and how many characters that is.
+fn double_encoded_at(text: &str) -> Option<(char, usize)> {
+    let mut bytes = [0; 4];
+    let mut characters = text.chars();
+    let lead = single_byte(characters.next()?)?;
+    let length = sequence_length(lead)?;
+    bytes[0] = lead;
+    for byte in &mut bytes[1..length] {
+        *byte = single_byte(characters.next()?).filter(|byte| (0x80..=0xBF).contains(byte))?;
+    }
+    let character = std::str::from_utf8(&bytes[..length]).ok()?.chars().next()?;
+    Some((character, length))
+}
+
+/// Whether a double-encoded character starts at `text`, shown with a byte that text never has:
+/// a C1 control, or one of the symbols windows-1252 puts at those bytes (`€`, `™`, `œ`...). A
+/// page's own `Ã©` could be meant; `â€™` never is.
+fn is_surely_double_encoded(text: &str) -> bool {
+    double_encoded_at(text).is_some_and(|(_, length)| {
+        text.chars()
+            .skip(1)
+            .take(length - 1)
+            .any(|shown| single_byte(shown).is_some_and(|byte| (0x80..=0x9F).contains(&byte)))
+    })
+}
+
+/// Text that a site encoded as UTF-8 twice (its UTF-8 read as Latin-1 or windows-1252 and
+/// written out again: `doesnâ€™t`, `itertools â\u{80}\u{94} Functions`), repaired, or `None`
+/// when the text has none. Once one sequence is sure (see `is_surely_double_encoded`), every
+/// sequence that decodes is repaired (the `Ã©` of an `é` too). A lead byte as Latin-1 shows it
+/// is `Â` to `ô`, two bytes of UTF-8 starting with 0xC3, which few pages have many of.
+fn repair_double_encoding(text: &str) -> Option<String> {
+    let is_sure = memchr::memchr_iter(0xC3, text.as_bytes())
+        .any(|at| text.get(at..).is_some_and(is_surely_double_encoded));
+    if !is_sure {
+        return None;
+    }
+    let mut repaired = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(character) = rest.chars().next() {
+        let (kept, taken) = double_encoded_at(rest).unwrap_or((character, 1));
+        repaired.push(kept);
+        let taken_bytes: usize = rest.chars().take(taken).map(char::len_utf8).sum();
+        rest = &rest[taken_bytes..];
+    }
+    Some(repaired)
+}
+
 /// NULs and other control characters have no place in an article and break some consumers
 /// (SQLite text functions, terminals); tab, line feed, form feed and carriage return stay.
 fn remove_control_characters(text: Cow<'_, str>) -> String {
@@ -199,6 +277,22 @@ mod tests {
         let undeclared = "<p>Überraschung für Straßenbahnfahrer: größere Wagen</p>";
         let (windows_1252, _, _) = encoding_rs::WINDOWS_1252.encode(undeclared);
         assert_eq!(decode_html(&windows_1252, None), undeclared);
+    }
+
+    #[test]
+    fn text_the_site_encoded_twice_is_repaired() {
+        let latin1 = "<title>itertools \u{e2}\u{80}\u{94} Functions</title>";
+        assert_eq!(
+            decode_html(latin1.as_bytes(), None),
+            "<title>itertools \u{2014} Functions</title>"
+        );
+        let windows_1252 = "<p>It doesnâ€™t fit. CafÃ© au lait.</p>";
+        assert_eq!(
+            decode_html(windows_1252.as_bytes(), Some("text/html; charset=utf-8")),
+            "<p>It doesn\u{2019}t fit. Café au lait.</p>"
+        );
+        let meant = "<p>Ã© is how é looks when read as Latin-1 – “so” £5 ©.</p>";
+        assert_eq!(decode_html(meant.as_bytes(), None), meant);
     }
 
     #[test]

@@ -120,7 +120,7 @@ fn better_body(
         let first_chars = first.as_ref().map_or(0, |(_, text)| visible_chars(text));
         let second_chars = visible_chars(&second.text);
         match &second.html {
-            Some(second_html) if second_reading::is_better(first_chars, second_chars) => {
+            Some(second_html) if second.replaces(first_chars) => {
                 sanitized(second_html, page_url).ok()
             }
             Some(_) if second_reading::agrees(first_chars, second_chars) => first
@@ -408,12 +408,20 @@ mod tests {
 
     #[test]
     fn an_articles_second_reading_without_markup_is_not_used() {
-        let joined = [QUESTION; 4].join("\n");
+        let thread = [QUESTION, REPLIES[0], REPLIES[1], REPLIES[2]];
+        let joined = thread.join("\n");
         let text_only = reading(None, &joined, true);
         assert_eq!(better(&text_only), QUESTION);
-        let html = format!("<p>{}</p>", [QUESTION; 4].join("</p><p>"));
+        let html = format!("<p>{}</p>", thread.join("</p><p>"));
         let marked = reading(Some(&html), &joined, true);
-        assert_eq!(better(&marked), [QUESTION; 4].join("\n\n"));
+        assert_eq!(better(&marked), thread.join("\n\n"));
+    }
+
+    #[test]
+    fn an_articles_second_reading_that_repeats_it_is_not_used() {
+        let html = format!("<p>{}</p>", [QUESTION; 4].join("</p><p>"));
+        let repeated = reading(Some(&html), &[QUESTION; 4].join("\n"), true);
+        assert_eq!(better(&repeated), QUESTION);
     }
 
     #[test]

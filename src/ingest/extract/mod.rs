@@ -116,8 +116,8 @@ fn better_body(
     let Some(second) = second else {
         return first;
     };
+    let first_chars = first.as_ref().map_or(0, |(_, text)| visible_chars(text));
     let replacement = if second.is_article {
-        let first_chars = first.as_ref().map_or(0, |(_, text)| visible_chars(text));
         let second_chars = visible_chars(&second.text);
         match &second.html {
             Some(second_html) if second.replaces(first_chars) => {
@@ -132,7 +132,9 @@ fn better_body(
             _ => None,
         }
     } else {
-        sanitized(&second.body_html(), page_url).ok()
+        sanitized(&second.body_html(), page_url)
+            .ok()
+            .filter(|(_, text)| !second_reading::misses_most(first_chars, visible_chars(text)))
     };
     replacement
         .filter(|(_, text)| is_article_length(text))
@@ -404,6 +406,27 @@ mod tests {
         // Too short to be an article: the first reading stays.
         let stub = reading(None, "Log in to reply", false);
         assert_eq!(better(&stub), QUESTION);
+    }
+
+    #[test]
+    fn a_reading_that_misses_most_of_a_page_is_not_used() {
+        let page_url = Url::parse(PAGE).expect("a URL");
+        let posts: Vec<String> = (1..=8)
+            .map(|n| format!("Post {n}: {}", REPLIES[n % REPLIES.len()]))
+            .collect();
+        let thread = || {
+            first_reading(&format!(
+                "<p>{QUESTION}</p><p>{}</p>",
+                posts.join("</p><p>")
+            ))
+        };
+        let whole_thread = better_body(thread(), None, &page_url).expect("a body").1;
+        let first_post = reading(None, &format!("{QUESTION}\n{}", posts[0]), false);
+        let body = better_body(thread(), Some(&first_post), &page_url).expect("a body");
+        assert_eq!(body.1, whole_thread);
+        let half = format!("{QUESTION}\n{}", posts[..4].join("\n"));
+        let body = better_body(thread(), Some(&reading(None, &half, false)), &page_url);
+        assert_eq!(body.expect("a body").1, half.replace('\n', "\n\n"));
     }
 
     #[test]

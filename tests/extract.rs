@@ -611,8 +611,7 @@ fn a_discussion_thread_keeps_its_replies() {
         format!(
             "<li class=\"comments_subtree\"><div class=\"comment\" id=\"c_{author}\">\
              <div class=\"details\"><div class=\"byline\">{author}</div>\
-             <div class=\"comment_text\"><p>{}</p></div></div></div></li>",
-            words.repeat(3)
+             <div class=\"comment_text\"><p>{words}</p></div></div></div></li>"
         )
     };
     let html = format!(
@@ -623,17 +622,23 @@ fn a_discussion_thread_keeps_its_replies() {
         reply(
             "mara",
             "I use the harbour office's own tables, printed at the start of each month and \
-             kept in a plastic sleeve by the chart table. ",
+             kept in a plastic sleeve by the chart table. They cost nothing, they never run \
+             out of battery, and the office corrects them when the dredging moves the bar. \
+             Once a season I check them against the gauge on the north pier at high water.",
         ),
         reply(
             "tobias",
             "The free app from the coastguard has worked for me for three seasons now, with \
-             warnings for spring tides and for the bar at low water. ",
+             warnings for spring tides and for the bar at low water. It also shows the wind \
+             forecast beside each tide, which saves opening a second app on a wet morning. \
+             The only trouble is the signal, which drops out past the breakwater.",
         ),
         reply(
             "ines",
             "Whatever you pick, check it against the printed tables for the first few weeks \
-             before trusting it on a falling tide with a loaded boat. ",
+             before trusting it on a falling tide with a loaded boat. My first app was an \
+             hour out after the clocks changed, and I sat on the mud until evening. Since \
+             then I write the day's low water on a card and tape it by the tiller.",
         ),
     );
     let url = Url::parse("https://links.quayside.example/s/tides").expect("a URL");

@@ -40,6 +40,14 @@ const FAR_SHORTER_TENTHS: usize = 3;
 /// runs of 12 are 99 % distinct; an article body read four times is 27 % distinct either way.
 const REPEAT_WORDS: usize = 12;
 
+/// A paragraph of the first reading is confirmed by the second one run of this many words at a
+/// time (a shorter paragraph whole). Single words confirmed "Want more stories like this?" and
+/// gallery captions, whose words the article has elsewhere: with runs of 3, AEB 0.958 -> 0.964
+/// (45 pages better, 3 worse) and WCXB 0.858 -> 0.859 (128 better, 46 worse, where the second
+/// reading had missed a section the first one's common words used to keep). Runs of 2 and 4
+/// did a little less well on AEB (0.963).
+const CONFIRMING_WORDS: usize = 3;
+
 /// Paragraphs as the plain text has them: what is kept or dropped whole. Table rows are not
 /// (the second reading's text may lack a header row the table needs).
 const PARAGRAPHS: &str = "p, li, dt, dd, h1, h2, h3, h4, h5, h6, blockquote, pre, figcaption";
@@ -205,15 +213,20 @@ pub fn agrees(first_chars: usize, second_chars: usize) -> bool {
     second_chars * 10 >= first_chars * AGREEING_TENTHS && second_chars <= first_chars
 }
 
-/// `first_html` without the paragraphs of which no more than half the words are in `second_text`,
-/// or `None` when every paragraph is confirmed.
+/// `first_html` without the paragraphs of which no more than half the runs of words (see
+/// `CONFIRMING_WORDS`) are in `second_text`, or `None` when every paragraph is confirmed.
 pub fn confirmed_paragraphs(first_html: &str, second_text: &str) -> Option<String> {
-    let confirmed: HashSet<String> = words(second_text).collect();
+    let second_words: Vec<String> = words(second_text).collect();
+    let confirmed: Vec<HashSet<&[String]>> = (1..=CONFIRMING_WORDS)
+        .map(|length| second_words.windows(length).collect())
+        .collect();
     super::without_elements(first_html, PARAGRAPHS, |paragraph| {
+        let paragraph_words: Vec<String> = words(&paragraph.text()).collect();
+        let length = CONFIRMING_WORDS.min(paragraph_words.len()).max(1);
         let (mut all, mut known) = (0, 0);
-        for word in words(&paragraph.text()) {
+        for run in paragraph_words.windows(length) {
             all += 1;
-            known += usize::from(confirmed.contains(&word));
+            known += usize::from(confirmed[length - 1].contains(run));
         }
         all > 0 && known * 2 <= all
     })
@@ -307,9 +320,25 @@ mod tests {
             "{kept}"
         );
         let everything = format!(
-            "{second} 2 June 2025\nSign up for our newsletter today! Share on social media"
+            "{second}\nWritten by on 2 June 2025\nSign up for our newsletter today! Share on social media"
         );
         assert_eq!(confirmed_paragraphs(first, &everything), None);
+    }
+
+    #[test]
+    fn a_paragraph_is_confirmed_by_its_words_in_order() {
+        let first = "<p>Want more stories like this?</p><p>The dredgers arrive on Monday.</p>\
+            <div>Photo: the dredger Orca at the quay</div>";
+        let second = "The dredgers arrive on Monday. More boats than this harbour has seen, \
+            like stories from the quay. Want the photo? Ask the Orca crew.";
+        let kept = confirmed_paragraphs(first, second).expect("one paragraph dropped");
+        assert!(
+            kept.contains("dredgers arrive") && kept.contains("Photo:"),
+            "{kept}"
+        );
+        assert!(!kept.contains("Want more"), "{kept}");
+        let in_order = "Want more stories like this? The dredgers arrive on Monday.";
+        assert_eq!(confirmed_paragraphs(first, in_order), None);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Bytes of a web page to text: what is not text is refused, the rest decoded to UTF-8 from its
-//! declared or detected encoding.
+//! declared or detected encoding, and text the site itself encoded twice repaired.
 
 use std::borrow::Cow;
 
@@ -166,6 +166,10 @@ fn single_byte(character: char) -> Option<u8> {
     if let Ok(byte) = u8::try_from(character) {
         return Some(byte);
     }
+    // `™` is the last character windows-1252 has.
+    if character > '™' {
+        return None;
+    }
     let mut utf8 = [0; 4];
     let (bytes, _, unmappable) = WINDOWS_1252.encode(character.encode_utf8(&mut utf8));
     match *bytes {
@@ -189,23 +193,52 @@ fn double_encoded_at(text: &str) -> Option<(char, usize)> {
     Some((character, length))
 }
 
-/// Whether a double-encoded character starts at `text`, shown with a byte that text never has:
-/// a C1 control, or one of the symbols windows-1252 puts at those bytes (`€`, `™`, `œ`...). A
-/// page's own `Ã©` could be meant; `â€™` never is.
+/// How Latin-1 shows the lead bytes of UTF-8's two-byte sequences for U+0080 to U+00FF (`é` is
+/// `Ã©`, a no-break space `Â `); no language writes these letters before a symbol.
+const LATIN_1_LEADS: [char; 2] = ['Â', 'Ã'];
+
+/// How Latin-1 shows the lead bytes of UTF-8's sequences for punctuation (`’` is `â€™`, `™` is
+/// `â„¢`) and for emoji (`ðŸ˜€`).
+const PUNCTUATION_AND_EMOJI_LEADS: [char; 2] = ['â', 'ð'];
+
+/// Whether a double-encoded character surely starts at `text`: one shown with a C1 control,
+/// which text never has, or punctuation or an emoji shown with one of the symbols windows-1252
+/// puts at 0x80 to 0x9F (`â€™`). A letter before a symbol is no proof: `Spaß“` and `CAFÉ™` are
+/// meant.
 fn is_surely_double_encoded(text: &str) -> bool {
-    double_encoded_at(text).is_some_and(|(_, length)| {
-        text.chars()
-            .skip(1)
-            .take(length - 1)
-            .any(|shown| single_byte(shown).is_some_and(|byte| (0x80..=0x9F).contains(&byte)))
-    })
+    let Some((_, length)) = double_encoded_at(text) else {
+        return false;
+    };
+    let mut shown = text.chars();
+    let lead = shown.next();
+    let mut continuation = shown.take(length - 1).peekable();
+    let is_punctuation_or_emoji = length >= 3
+        && lead.is_some_and(|lead| PUNCTUATION_AND_EMOJI_LEADS.contains(&lead))
+        && continuation
+            .peek()
+            .and_then(|&first| single_byte(first))
+            .is_some_and(|byte| (0x80..=0x9F).contains(&byte));
+    is_punctuation_or_emoji || continuation.any(|shown| ('\u{80}'..='\u{9f}').contains(&shown))
+}
+
+/// The double-encoded character at the start of `text` that a page known to have some is
+/// repaired of: one that is sure, any of three or four bytes, and one of two bytes for U+0080
+/// to U+00FF (see `LATIN_1_LEADS`). Other two-byte sequences stay, since a capital letter
+/// before a symbol is as likely meant (`CAFÉ®`).
+fn repaired_at(text: &str) -> Option<(char, usize)> {
+    let (character, length) = double_encoded_at(text)?;
+    let lead = text.chars().next()?;
+    let is_repaired =
+        length >= 3 || LATIN_1_LEADS.contains(&lead) || is_surely_double_encoded(text);
+    is_repaired.then_some((character, length))
 }
 
 /// Text that a site encoded as UTF-8 twice (its UTF-8 read as Latin-1 or windows-1252 and
 /// written out again: `doesnâ€™t`, `itertools â\u{80}\u{94} Functions`), repaired, or `None`
-/// when the text has none. Once one sequence is sure (see `is_surely_double_encoded`), every
-/// sequence that decodes is repaired (the `Ã©` of an `é` too). A lead byte as Latin-1 shows it
-/// is `Â` to `ô`, two bytes of UTF-8 starting with 0xC3, which few pages have many of.
+/// when the text has none. Once one sequence is sure (see `is_surely_double_encoded`), the
+/// others are repaired too (see `repaired_at`: the `Ã©` of an `é`). A lead byte as Latin-1
+/// shows it is `Â` to `ô`, two bytes of UTF-8 starting with 0xC3 (as every `é`, `ü` or `ñ`
+/// starts), so only those places are looked at.
 fn repair_double_encoding(text: &str) -> Option<String> {
     let is_sure = memchr::memchr_iter(0xC3, text.as_bytes())
         .any(|at| text.get(at..).is_some_and(is_surely_double_encoded));
@@ -215,7 +248,7 @@ fn repair_double_encoding(text: &str) -> Option<String> {
     let mut repaired = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(character) = rest.chars().next() {
-        let (kept, taken) = double_encoded_at(rest).unwrap_or((character, 1));
+        let (kept, taken) = repaired_at(rest).unwrap_or((character, 1));
         repaired.push(kept);
         let taken_bytes: usize = rest.chars().take(taken).map(char::len_utf8).sum();
         rest = &rest[taken_bytes..];
@@ -291,8 +324,20 @@ mod tests {
             decode_html(windows_1252.as_bytes(), Some("text/html; charset=utf-8")),
             "<p>It doesn\u{2019}t fit. Café au lait.</p>"
         );
-        let meant = "<p>Ã© is how é looks when read as Latin-1 – “so” £5 ©.</p>";
-        assert_eq!(decode_html(meant.as_bytes(), None), meant);
+        let emoji = "<p>Done ðŸ˜€</p>";
+        assert_eq!(decode_html(emoji.as_bytes(), None), "<p>Done \u{1f600}</p>");
+        for meant in [
+            "<p>Ã© is how é looks when read as Latin-1 – “so” £5 ©.</p>",
+            "<p>„Das macht Spaß“, sagt er. „Gruß…“</p>",
+            "<p>NESCAFÉ™ and NESCAFÉ® Gold: CAFÉ’S MENU</p>",
+        ] {
+            assert_eq!(decode_html(meant.as_bytes(), None), meant);
+        }
+        let mixed = "<p>It doesnâ€™t fit. CAFÉ\u{a0}NOIR, NESCAFÉ®, «Gruß» in the template.</p>";
+        assert_eq!(
+            decode_html(mixed.as_bytes(), None),
+            "<p>It doesn’t fit. CAFÉ\u{a0}NOIR, NESCAFÉ®, «Gruß» in the template.</p>"
+        );
     }
 
     #[test]

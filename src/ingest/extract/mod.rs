@@ -103,9 +103,10 @@ fn is_article_length(body_text: &str) -> bool {
 }
 
 /// dom_smoothie's article (`first`, sanitized) checked against rs-trafilatura's reading. On a
-/// page it takes for something other than an article, its reading is the body. On an article,
-/// where it kept the page's markup, it replaces the first when much longer (1.7 times), and trims
-/// the first to the paragraphs it also kept when the two are about as long. (Its text without
+/// page it takes for something other than an article, its reading is the body unless it keeps
+/// far less (see `second_reading::misses_most`). On an article, where it kept the page's markup,
+/// it replaces the first when much longer (see `SecondReading::replaces`), and trims the first
+/// to the paragraphs it also kept when the two are about as long. (Its text without
 /// markup, a listing's items joined, replaced whole news stories on AEB.) A second reading that
 /// cannot be sanitized, or is too short to be an article, is ignored, not an error.
 fn better_body(

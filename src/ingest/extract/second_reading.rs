@@ -1,15 +1,16 @@
 //! rs-trafilatura's reading of a page, a second opinion on dom_smoothie's. It first tells what
 //! kind of page it is. A page that is not an article (a listing, a collection, a product, a
-//! forum thread, a service page) is its reading as it is: it reads each kind with rules of its
-//! own, where readability keeps one block of many. On an article it replaces a short reading
-//! when it keeps much more, and confirms a reading of about its own length paragraph
-//! by paragraph (what dom_smoothie kept beyond it is boilerplate).
+//! forum thread, a service page) is its reading as it is, unless it kept far less than
+//! dom_smoothie: it reads each kind with rules of its own, where readability keeps one block of
+//! many. On an article it replaces a short reading when it keeps much more (its repeats counted
+//! once, and not when it is mostly links), and confirms a reading of about its own length
+//! paragraph by paragraph (what dom_smoothie kept beyond it is boilerplate).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::panic::{self, AssertUnwindSafe};
 
-use dom_query::Document;
+use dom_query::{Document, NodeRef};
 use rs_trafilatura::Options;
 use rs_trafilatura::page_type::PageType;
 use url::Url;
@@ -242,7 +243,7 @@ pub fn confirmed_paragraphs(first_html: &str, second_text: &str) -> Option<Strin
         .map(|length| second_words.windows(length).collect())
         .collect();
     super::without_elements(first_html, PARAGRAPHS, |paragraph| {
-        let paragraph_words: Vec<String> = words(&paragraph.text()).collect();
+        let paragraph_words = words_apart(paragraph);
         let length = CONFIRMING_WORDS.min(paragraph_words.len()).max(1);
         let (mut all, mut known) = (0, 0);
         for run in paragraph_words.windows(length) {
@@ -251,6 +252,23 @@ pub fn confirmed_paragraphs(first_html: &str, second_text: &str) -> Option<Strin
         }
         all > 0 && known * 2 <= all
     })
+}
+
+/// The words of an element as its plain text has them: a `<br>` or a block inside it parts
+/// words (its text alone runs `Quay Street<br>Harbourside` into "StreetHarbourside").
+fn words_apart(element: &NodeRef) -> Vec<String> {
+    let mut text = String::new();
+    for node in element.descendants_it() {
+        if node.is_text() {
+            text.push_str(&node.text());
+        } else if node
+            .node_name()
+            .is_some_and(|name| name.as_ref() == "br" || super::text::is_block(&name))
+        {
+            text.push(' ');
+        }
+    }
+    words(&text).collect()
 }
 
 /// The words of a text as the benchmarks count them: runs of letters, digits and `_`, lower-cased.
@@ -376,17 +394,23 @@ mod tests {
     #[test]
     fn a_paragraph_is_confirmed_by_its_words_in_order() {
         let first = "<p>Want more stories like this?</p><p>The dredgers arrive on Monday.</p>\
-            <div>Photo: the dredger Orca at the quay</div>";
+            <p>12 Quay Street<br>Harbourside</p><ul><li><p>Tides are set</p><p>by the moon</p>\
+            </li></ul>";
         let second = "The dredgers arrive on Monday. More boats than this harbour has seen, \
-            like stories from the quay. Want the photo? Ask the Orca crew.";
+            like stories from the quay. Want them? 12 Quay Street\nHarbourside\nTides are set\n\
+            by the moon";
         let kept = confirmed_paragraphs(first, second).expect("one paragraph dropped");
-        assert!(
-            kept.contains("dredgers arrive") && kept.contains("Photo:"),
-            "{kept}"
-        );
+        for confirmed in [
+            "dredgers arrive",
+            "Harbourside",
+            "Tides are set",
+            "by the moon",
+        ] {
+            assert!(kept.contains(confirmed), "{confirmed}: {kept}");
+        }
         assert!(!kept.contains("Want more"), "{kept}");
-        let in_order = "Want more stories like this? The dredgers arrive on Monday.";
-        assert_eq!(confirmed_paragraphs(first, in_order), None);
+        let in_order = format!("Want more stories like this? {second}");
+        assert_eq!(confirmed_paragraphs(first, &in_order), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use dom_query::{Document, NodeRef};
 
 /// Elements that start and end a paragraph of the plain text.
-fn is_block(name: &str) -> bool {
+pub(super) fn is_block(name: &str) -> bool {
     matches!(
         name,
         "p" | "div"

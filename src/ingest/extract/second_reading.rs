@@ -141,12 +141,12 @@ impl SecondReading {
     fn distinct_chars(&self) -> usize {
         let chars = super::visible_chars(&self.text);
         let words: Vec<String> = words(&self.text).collect();
-        let runs: Vec<&[String]> = words.windows(REPEAT_WORDS).collect();
-        if runs.is_empty() {
+        let runs = (words.len() + 1).saturating_sub(REPEAT_WORDS);
+        if runs == 0 {
             return chars;
         }
-        let distinct: HashSet<&[String]> = runs.iter().copied().collect();
-        chars * distinct.len() / runs.len()
+        let distinct: HashSet<&[String]> = words.windows(REPEAT_WORDS).collect();
+        chars * distinct.len() / runs
     }
 }
 

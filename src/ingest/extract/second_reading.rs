@@ -363,6 +363,12 @@ mod tests {
         assert!(!agrees(1000, 699) && !agrees(1000, 1001));
     }
 
+    fn assert_kept(kept: &str, texts: &[&str]) {
+        for text in texts {
+            assert!(kept.contains(text), "{text}: {kept}");
+        }
+    }
+
     #[test]
     fn paragraphs_the_second_reading_lacks_are_dropped() {
         let first = "<h2>Harbour dredging starts</h2><p>The dredgers arrive on Monday.</p>\
@@ -373,20 +379,22 @@ mod tests {
         let second = "Harbour dredging starts\nWritten by on\nThe dredgers arrive on Monday.\n\
             Phase one: the quay\nIt is overdue, said the mayor.";
         let kept = confirmed_paragraphs(first, second).expect("two paragraphs dropped");
-        for text in [
-            "<h2>Harbour",
-            "Monday.</p>",
-            "<li>Phase one",
-            "<blockquote>It is",
-        ] {
-            assert!(kept.contains(text), "{text}: {kept}");
-        }
+        assert_kept(
+            &kept,
+            &[
+                "<h2>Harbour",
+                "Monday.</p>",
+                "<li>Phase one",
+                "<blockquote>It is",
+            ],
+        );
         assert!(
             !kept.contains("newsletter") && !kept.contains("social") && !kept.contains("June"),
             "{kept}"
         );
         let everything = format!(
-            "{second}\nWritten by on 2 June 2025\nSign up for our newsletter today! Share on social media"
+            "{second}\nWritten by on 2 June 2025\nSign up for our newsletter today! \
+             Share on social media"
         );
         assert_eq!(confirmed_paragraphs(first, &everything), None);
     }
@@ -400,14 +408,15 @@ mod tests {
             like stories from the quay. Want them? 12 Quay Street\nHarbourside\nTides are set\n\
             by the moon";
         let kept = confirmed_paragraphs(first, second).expect("one paragraph dropped");
-        for confirmed in [
-            "dredgers arrive",
-            "Harbourside",
-            "Tides are set",
-            "by the moon",
-        ] {
-            assert!(kept.contains(confirmed), "{confirmed}: {kept}");
-        }
+        assert_kept(
+            &kept,
+            &[
+                "dredgers arrive",
+                "Harbourside",
+                "Tides are set",
+                "by the moon",
+            ],
+        );
         assert!(!kept.contains("Want more"), "{kept}");
         let in_order = format!("Want more stories like this? {second}");
         assert_eq!(confirmed_paragraphs(first, &in_order), None);

@@ -121,10 +121,9 @@ impl SecondReading {
     /// is mostly links adds the headlines of other stories to a short article.
     pub fn replaces(&self, first_chars: usize) -> bool {
         let is_longer = |chars: usize| chars * 10 > first_chars * LONGER_BY_TENTHS;
+        let chars = super::visible_chars(&self.text);
         // Its length first: repeats and links are counted only for a reading that may replace.
-        is_longer(super::visible_chars(&self.text))
-            && is_longer(self.distinct_chars())
-            && !self.is_mostly_links()
+        is_longer(chars) && is_longer(self.distinct_share_of(chars)) && !self.is_mostly_links()
     }
 
     /// Whether more than `MOSTLY_LINKS_TENTHS` of the reading's visible text is in links.
@@ -137,9 +136,9 @@ impl SecondReading {
         links * 10 > super::visible_chars(&reading.root().text()) * MOSTLY_LINKS_TENTHS
     }
 
-    /// Its visible characters in the share of its runs of words that are distinct.
-    fn distinct_chars(&self) -> usize {
-        let chars = super::visible_chars(&self.text);
+    /// The share of `chars` (its visible characters) that its distinct runs of words are of
+    /// all its runs.
+    fn distinct_share_of(&self, chars: usize) -> usize {
         let words: Vec<String> = words(&self.text).collect();
         let runs = (words.len() + 1).saturating_sub(REPEAT_WORDS);
         if runs == 0 {
@@ -492,13 +491,14 @@ mod tests {
             is_article: false,
         };
         let body = reading.body_html();
-        for kept in [
-            "bilge pump",
-            "failed in March",
-            "Reply to the harbour office",
-        ] {
-            assert!(body.contains(kept), "{kept}: {body}");
-        }
+        assert_kept(
+            &body,
+            &[
+                "bilge pump",
+                "failed in March",
+                "Reply to the harbour office",
+            ],
+        );
         for gone in ["Print view", "newreply", ">Quote<", "Share", "<li>"] {
             assert!(!body.contains(gone), "{gone}: {body}");
         }

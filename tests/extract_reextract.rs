@@ -4,7 +4,7 @@
 mod common;
 mod fixture_site;
 
-use common::{TestApp, write_corpus};
+use common::{TestApp, id_in, write_corpus};
 use fixture_site::{Answer, FixtureSite, LOOPBACK, response};
 use tearsheet::article::ArticleId;
 use tearsheet::commands::{ReextractSummary, reextract};
@@ -45,6 +45,24 @@ async fn make_stale(app: &TestApp, id: &str) {
     }
 }
 
+/// Makes the article stale and extracts it again alone: how many were updated.
+async fn read_again(app: &TestApp, id: &str) -> usize {
+    make_stale(app, id).await;
+    reextract(&app.store, &[id.to_owned()])
+        .await
+        .expect("reextract")
+        .updated
+}
+
+/// The pages as received in an export's folder (`NNN_<id>.html`).
+fn exported_pages(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(folder)
+        .expect("folder")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "html"))
+        .collect()
+}
+
 async fn stored(app: &TestApp, id: &str) -> (String, String, String) {
     let id = ArticleId::parse(id).expect("id");
     let article = app
@@ -70,7 +88,7 @@ async fn source_kind(app: &TestApp, id: &str) -> String {
 async fn stored_pages_are_extracted_again_under_the_same_permalink() {
     let app = TestApp::start().await;
     let permalink = archive_story(&app).await;
-    let id = permalink.split('/').nth(2).expect("id").to_owned();
+    let id = id_in(&permalink);
     app.import(&[write_corpus(app.dir.path(), 1)]).await;
     let imported = format!("{:016x}", 0);
     make_stale(&app, &id).await;
@@ -105,7 +123,7 @@ async fn stored_pages_are_extracted_again_under_the_same_permalink() {
 async fn a_bad_id_stops_the_run_before_anything_is_written() {
     let app = TestApp::start().await;
     let permalink = archive_story(&app).await;
-    let id = permalink.split('/').nth(2).expect("id").to_owned();
+    let id = id_in(&permalink);
     make_stale(&app, &id).await;
     for bad in ["not-an-id", "0123456789abcdef"] {
         let error = reextract(&app.store, &[id.clone(), bad.to_owned()])
@@ -127,7 +145,7 @@ async fn a_bad_id_stops_the_run_before_anything_is_written() {
 async fn importing_an_export_back_keeps_a_fetched_articles_page() {
     let app = TestApp::start().await;
     let permalink = archive_story(&app).await;
-    let id = permalink.split('/').nth(2).expect("id").to_owned();
+    let id = id_in(&permalink);
     let (title, _, text) = stored(&app, &id).await;
     let exported = app.dir.path().join("exported");
     assert_eq!(
@@ -136,11 +154,8 @@ async fn importing_an_export_back_keeps_a_fetched_articles_page() {
             .expect("export"),
         1
     );
-    for entry in std::fs::read_dir(&exported).expect("folder") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|ext| ext == "html") {
-            std::fs::remove_file(path).expect("remove the page");
-        }
+    for page in exported_pages(&exported) {
+        std::fs::remove_file(page).expect("remove the page");
     }
     let summary = app.import(&[exported]).await;
     assert_eq!((summary.unchanged, summary.updated), (1, 0), "{summary:?}");
@@ -149,11 +164,11 @@ async fn importing_an_export_back_keeps_a_fetched_articles_page() {
         stored(&app, &id).await,
         (title, "night-ferry-crews-vote-to-strike".into(), text)
     );
-    make_stale(&app, &id).await;
-    let again = reextract(&app.store, std::slice::from_ref(&id))
-        .await
-        .expect("reextract");
-    assert_eq!(again.updated, 1, "the page is still there to read again");
+    assert_eq!(
+        read_again(&app, &id).await,
+        1,
+        "the page is still there to read again"
+    );
 }
 
 /// An export moved to another archive gives a fetched article back as fetched: read from the
@@ -163,20 +178,16 @@ async fn importing_an_export_back_keeps_a_fetched_articles_page() {
 async fn an_exported_fetched_article_is_imported_with_its_page() {
     let first = TestApp::start().await;
     let permalink = archive_story(&first).await;
-    let id = permalink.split('/').nth(2).expect("id").to_owned();
+    let id = id_in(&permalink);
     let exported = first.dir.path().join("exported");
     tearsheet::commands::export_archive(&first.store, &exported)
         .await
         .expect("export");
-    let pages = std::fs::read_dir(&exported)
-        .expect("folder")
-        .filter(|entry| {
-            entry
-                .as_ref()
-                .is_ok_and(|entry| entry.path().extension().is_some_and(|ext| ext == "html"))
-        })
-        .count();
-    assert_eq!(pages, 1, "the page as received is beside the text");
+    assert_eq!(
+        exported_pages(&exported).len(),
+        1,
+        "the page as received is beside the text"
+    );
 
     let second = TestApp::start().await;
     let summary = second.import(&[exported]).await;
@@ -184,9 +195,9 @@ async fn an_exported_fetched_article_is_imported_with_its_page() {
     assert_eq!(stored(&second, &id).await, stored(&first, &id).await);
     assert_eq!(source_kind(&second, &id).await, "fetched");
     assert_eq!(second.get(&permalink).await.status(), 200);
-    make_stale(&second, &id).await;
-    let again = reextract(&second.store, std::slice::from_ref(&id))
-        .await
-        .expect("reextract");
-    assert_eq!(again.updated, 1, "the page came along, to be read again");
+    assert_eq!(
+        read_again(&second, &id).await,
+        1,
+        "the page came along, to be read again"
+    );
 }

@@ -146,7 +146,7 @@ impl TestApp {
             .into_iter()
             .find(|href| href.starts_with("/a/"))
             .expect("an article link");
-        let id = permalink.split('/').nth(2).expect("id").to_owned();
+        let id = id_in(&permalink);
         (permalink, id)
     }
 
@@ -277,6 +277,11 @@ pub fn write_corpus(dir: &Path, count: usize) -> PathBuf {
         .write(&folder, n);
     }
     folder
+}
+
+/// The article id in a permalink (`/a/<id>/<slug>`).
+pub fn id_in(permalink: &str) -> String {
+    permalink.split('/').nth(2).expect("id").to_owned()
 }
 
 /// Every `href` in a page, in order.

@@ -7,8 +7,8 @@ use dom_query::Document;
 use super::scripted;
 
 /// Never content, whatever the page.
-const CHROME: &str = "script, style, noscript, template, iframe, svg, form, button, nav, footer, \
-    aside, dialog, [role=navigation], [role=banner], [role=contentinfo], [role=dialog], \
+const CHROME: &str = "script, style, noscript, template, iframe, svg, form, button, textarea, nav, \
+    footer, aside, dialog, [role=navigation], [role=banner], [role=contentinfo], [role=dialog], \
     [aria-hidden=true], [hidden], body > header";
 /// Where the page's content is, most specific first.
 const MAIN_REGIONS: &[&str] = &["main", "[role=main]", "#content", "#main", "body"];
@@ -31,11 +31,12 @@ mod tests {
     #[test]
     fn chrome_is_removed_from_the_main_region() {
         let html = "<body><header><a href=/>Home</a></header><nav>Menu</nav>\
-            <main><h2>Thread</h2><p>First post</p><form>Reply</form><aside>Ads</aside></main>\
+            <main><h2>Thread</h2><p>First post</p><form>Reply</form><aside>Ads</aside>\
+            <textarea>Embed</textarea></main>\
             <footer>Contact</footer></body>";
         let region = main_region(html).expect("a region");
         assert!(region.contains("First post") && region.contains("Thread"));
-        for chrome in ["Home", "Menu", "Reply", "Ads", "Contact"] {
+        for chrome in ["Home", "Menu", "Reply", "Ads", "Embed", "Contact"] {
             assert!(!region.contains(chrome), "{chrome}");
         }
     }

@@ -163,7 +163,7 @@ pub fn read(html: &str, page_url: &Url) -> Option<SecondReading> {
         url: Some(page_url.to_string()),
         ..Options::default()
     };
-    let page = without_noscript(html);
+    let page = without_unread_elements(html);
     panic::catch_unwind(AssertUnwindSafe(|| {
         rs_trafilatura::extract_with_options(&page, &options)
     }))
@@ -193,20 +193,29 @@ fn reads_as_article(page_type: &str) -> bool {
     )
 }
 
-/// The page without its `<noscript>` elements. A parser reads a `<noscript>`'s content as
-/// text, as a browser running scripts does, so its markup can come out as words: a tracking
-/// pixel's `<img height="1" …>` as the article's first paragraph. The first reading
-/// has the content that only a `<noscript>` holds (see `scripted`).
-fn without_noscript(html: &str) -> Cow<'_, str> {
+/// The elements whose content is text a parser reads as such but a reader never sees as the
+/// page's words. A `<noscript>`'s markup, as a browser running scripts reads it: a tracking
+/// pixel's `<img height="1" …>` had come out as the article's first paragraph (the first reading
+/// has the content that only a `<noscript>` holds, see `scripted`). A `<textarea>`'s text, a
+/// form's field: a "Republish this article" box holding the article's HTML source had made a
+/// reading twice as long, with the source's tags as words, and replace the article.
+const UNREAD_ELEMENTS: [&str; 2] = ["noscript", "textarea"];
+
+/// The page without its `UNREAD_ELEMENTS`.
+fn without_unread_elements(html: &str) -> Cow<'_, str> {
     let mut kept = String::new();
     let (mut from, mut opened) = (0, None);
     for tag in TagScanner::new(html.as_bytes()) {
-        if tag.name.as_str() != "noscript" {
+        let Some(&name) = UNREAD_ELEMENTS
+            .iter()
+            .find(|unread| **unread == tag.name.as_str())
+        else {
             continue;
-        }
+        };
         match (tag.kind, opened) {
-            (TagKind::Start, None) => opened = Some(tag.opening_bracket),
-            (TagKind::End, Some(start)) => {
+            (TagKind::Start, None) => opened = Some((tag.opening_bracket, name)),
+            // Only the element's own end tag closes it.
+            (TagKind::End, Some((start, opener))) if opener == name => {
                 kept.push_str(&html[from..start]);
                 from = (tag.closing_bracket + 1).min(html.len());
                 opened = None;
@@ -287,12 +296,22 @@ mod tests {
             </head><body><p>The ferry runs at <b>noon</b>.</p><noscript>Turn on scripts\
             </noscript><p>Tickets at the quay.</p><noscript>cut off";
         assert_eq!(
-            without_noscript(page),
+            without_unread_elements(page),
             "<head></head><body><p>The ferry runs at <b>noon</b>.</p><p>Tickets at the quay.</p>\
              <noscript>cut off"
         );
         let plain = "<p>No scripts here.</p>";
-        assert!(matches!(without_noscript(plain), Cow::Borrowed(_)));
+        assert!(matches!(without_unread_elements(plain), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_text_fields_content_is_left_out_of_the_second_reading() {
+        let page = "<p>The ferry runs at noon.</p><textarea>&lt;p&gt;The ferry runs</noscript>\
+            <p>at noon.&lt;/p&gt;</textarea><p>Tickets.</p>";
+        assert_eq!(
+            without_unread_elements(page),
+            "<p>The ferry runs at noon.</p><p>Tickets.</p>"
+        );
     }
 
     fn reading_of(text: &str) -> SecondReading {

@@ -90,6 +90,8 @@ pub struct PageMetadata {
     /// title was not taken, and the `<title>` element. Any of them may give a headline its
     /// words more.
     pub other_titles: Vec<String>,
+    /// The `<title>` element's text, whitespace collapsed.
+    pub title_element: Option<String>,
     pub byline: Option<String>,
     pub published: Option<String>,
     pub site_name: Option<String>,
@@ -160,14 +162,16 @@ pub fn read(document: &Document) -> PageMetadata {
         }
         _ => declared,
     };
+    let title_element = title_element(document);
     PageMetadata {
         title: title.clone(),
         other_titles: declared_titles
             .into_iter()
-            .chain([title_element(document)])
+            .chain([title_element.clone()])
             .flatten()
             .filter(|other| Some(other) != title.as_ref())
             .collect(),
+        title_element,
         byline: linked
             .byline
             .or_else(|| first_meta(AUTHOR_KEYS).filter(|author| !author.starts_with("http"))),

@@ -102,16 +102,33 @@ fn is_article_length(body_text: &str) -> bool {
     visible_chars(body_text) >= MIN_ARTICLE_CHARS
 }
 
+/// Whether a reading is of article length without the page's `<title>` (`page_title`, its
+/// whitespace collapsed), which is not the page's content. rs-trafilatura's last resort, on a
+/// page whose body holds no paragraph, is the text of every element of the document one after
+/// the other, so it says the title once for each element that holds it: on an app shell whose
+/// scripts bring the content, that is all it says.
+fn is_article_length_beside(body_text: &str, page_title: Option<&str>) -> bool {
+    match page_title.filter(|title| !title.is_empty()) {
+        Some(title) => {
+            let words: Vec<&str> = body_text.split_whitespace().collect();
+            is_article_length(&words.join(" ").replace(title, " "))
+        }
+        None => is_article_length(body_text),
+    }
+}
+
 /// dom_smoothie's article (`first`, sanitized) checked against rs-trafilatura's reading. On a
 /// page it takes for something other than an article, its reading is the body unless it keeps
 /// far less (see `second_reading::misses_most`). On an article, where it kept the page's markup,
 /// it replaces the first when much longer (see `SecondReading::replaces`), and trims the first
 /// to the paragraphs it also kept when the two are about as long. (Its text without
 /// markup, a listing's items joined, replaced whole news stories on AEB.) A second reading that
-/// cannot be sanitized, or is too short to be an article, is ignored, not an error.
+/// cannot be sanitized, or is too short to be an article (not counting the page's title, see
+/// `is_article_length_beside`), is ignored, not an error.
 fn better_body(
     first: Option<(String, String)>,
     second: Option<&SecondReading>,
+    page_title: Option<&str>,
     page_url: &Url,
 ) -> Option<(String, String)> {
     let Some(second) = second else {
@@ -138,7 +155,7 @@ fn better_body(
             .filter(|(_, text)| !second_reading::misses_most(first_chars, visible_chars(text)))
     };
     replacement
-        .filter(|(_, text)| is_article_length(text))
+        .filter(|(_, text)| is_article_length_beside(text, page_title))
         .or(first)
 }
 
@@ -248,8 +265,13 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     let second = second_reading::read(html, page_url);
     // A dateline trimmed from the body still dates it.
     let first_html = first.as_ref().map(|(first_html, _)| first_html.clone());
-    let (body_html, body_text) =
-        better_body(first, second.as_ref(), page_url).ok_or(ExtractError::NoArticle)?;
+    let (body_html, body_text) = better_body(
+        first,
+        second.as_ref(),
+        page.title_element.as_deref(),
+        page_url,
+    )
+    .ok_or(ExtractError::NoArticle)?;
     let found = found.map(Guesses::from).unwrap_or_default();
     let site_name = fields::text_field(page.site_name.or(found.site_name));
     // What the page declares, then what the article's `<time>`, the URL, the scripts and the
@@ -387,7 +409,7 @@ mod tests {
     fn better(second: &SecondReading) -> String {
         let page_url = Url::parse(PAGE).expect("a URL");
         let first = first_reading(&format!("<p>{QUESTION}</p>"));
-        better_body(first, Some(second), &page_url)
+        better_body(first, Some(second), None, &page_url)
             .expect("a body")
             .1
     }
@@ -421,13 +443,30 @@ mod tests {
                 posts.join("</p><p>")
             ))
         };
-        let whole_thread = better_body(thread(), None, &page_url).expect("a body").1;
+        let whole_thread = better_body(thread(), None, None, &page_url)
+            .expect("a body")
+            .1;
         let first_post = reading(None, &format!("{QUESTION}\n{}", posts[0]), false);
-        let body = better_body(thread(), Some(&first_post), &page_url).expect("a body");
+        let body = better_body(thread(), Some(&first_post), None, &page_url).expect("a body");
         assert_eq!(body.1, whole_thread);
         let half = format!("{QUESTION}\n{}", posts[..4].join("\n"));
-        let body = better_body(thread(), Some(&reading(None, &half, false)), &page_url);
+        let body = better_body(
+            thread(),
+            Some(&reading(None, &half, false)),
+            None,
+            &page_url,
+        );
         assert_eq!(body.expect("a body").1, half.replace('\n', "\n\n"));
+    }
+
+    #[test]
+    fn the_page_title_does_not_count_towards_an_articles_length() {
+        let title = "Synthetic rope or steel cable on a trailer winch? - Gear - Winch Owners";
+        let shell = format!("{title}\n   \n{title}\n\n  {title}");
+        assert!(is_article_length(&shell));
+        assert!(!is_article_length_beside(&shell, Some(title)));
+        let thread = format!("{title}\n\n{QUESTION}\n\n{}", REPLIES[0]);
+        assert!(is_article_length_beside(&thread, Some(title)));
     }
 
     #[test]

@@ -102,17 +102,21 @@ fn is_article_length(body_text: &str) -> bool {
     visible_chars(body_text) >= MIN_ARTICLE_CHARS
 }
 
-/// Whether a reading is of article length without the page's `<title>` (`page_title`, its
-/// whitespace collapsed), which is not the page's content. rs-trafilatura's last resort, on a
-/// page whose body holds no paragraph, is the text of every element of the document one after
-/// the other, so it says the title once for each element that holds it: on an app shell whose
-/// scripts bring the content, that is all it says.
-fn is_article_length_beside(body_text: &str, page_title: Option<&str>) -> bool {
-    match page_title.filter(|title| !title.is_empty()) {
-        Some(title) => {
-            let words: Vec<&str> = body_text.split_whitespace().collect();
-            is_article_length(&words.join(" ").replace(title, " "))
-        }
+/// A `<title>` shorter than this (in visible characters) is not taken out of a reading: said
+/// three times it could not make a stub look like an article, and a short one ("Home", "News")
+/// is inside the words of real text.
+const MIN_DISCOUNTED_TITLE_CHARS: usize = 20;
+
+/// Whether a reading is of article length without the text of the page's `<title>`
+/// (`title_element`) wherever it says it: that is not the page's content. rs-trafilatura's last
+/// resort, on a page whose body holds no paragraph, is the text of every element of the
+/// document one after the other, so it says the title once for each element that holds it
+/// (run together when the page has no whitespace between them): on an app shell whose scripts
+/// bring the content, that is all it says.
+fn is_article_length_without_title(body_text: &str, title_element: Option<&str>) -> bool {
+    match title_element.filter(|title| visible_chars(title) >= MIN_DISCOUNTED_TITLE_CHARS) {
+        // Whitespace collapsed as the title's was.
+        Some(title) => is_article_length(&metadata::clean(body_text).replace(title, " ")),
         None => is_article_length(body_text),
     }
 }
@@ -124,11 +128,11 @@ fn is_article_length_beside(body_text: &str, page_title: Option<&str>) -> bool {
 /// to the paragraphs it also kept when the two are about as long. (Its text without
 /// markup, a listing's items joined, replaced whole news stories on AEB.) A second reading that
 /// cannot be sanitized, or is too short to be an article (not counting the page's title, see
-/// `is_article_length_beside`), is ignored, not an error.
+/// `is_article_length_without_title`), is ignored, not an error.
 fn better_body(
     first: Option<(String, String)>,
     second: Option<&SecondReading>,
-    page_title: Option<&str>,
+    title_element: Option<&str>,
     page_url: &Url,
 ) -> Option<(String, String)> {
     let Some(second) = second else {
@@ -155,7 +159,7 @@ fn better_body(
             .filter(|(_, text)| !second_reading::misses_most(first_chars, visible_chars(text)))
     };
     replacement
-        .filter(|(_, text)| is_article_length_beside(text, page_title))
+        .filter(|(_, text)| is_article_length_without_title(text, title_element))
         .or(first)
 }
 
@@ -462,11 +466,18 @@ mod tests {
     #[test]
     fn the_page_title_does_not_count_towards_an_articles_length() {
         let title = "Synthetic rope or steel cable on a trailer winch? - Gear - Winch Owners";
-        let shell = format!("{title}\n   \n{title}\n\n  {title}");
-        assert!(is_article_length(&shell));
-        assert!(!is_article_length_beside(&shell, Some(title)));
+        for shell in [
+            format!("{title}\n   \n{title}\n\n  {title}"),
+            format!("{title}{title}{title}"),
+        ] {
+            assert!(is_article_length(&shell));
+            assert!(!is_article_length_without_title(&shell, Some(title)));
+        }
         let thread = format!("{title}\n\n{QUESTION}\n\n{}", REPLIES[0]);
-        assert!(is_article_length_beside(&thread, Some(title)));
+        assert!(is_article_length_without_title(&thread, Some(title)));
+        // A short title is left in: it is inside real text's words.
+        let homes = "Homes at Home Farm, Homemade. ".repeat(6);
+        assert!(is_article_length_without_title(&homes, Some("Home")));
     }
 
     #[test]

@@ -206,16 +206,13 @@ fn without_unread_elements(html: &str) -> Cow<'_, str> {
     let mut kept = String::new();
     let (mut from, mut opened) = (0, None);
     for tag in TagScanner::new(html.as_bytes()) {
-        let Some(&name) = UNREAD_ELEMENTS
-            .iter()
-            .find(|unread| **unread == tag.name.as_str())
-        else {
+        if !UNREAD_ELEMENTS.contains(&tag.name.as_str()) {
             continue;
-        };
+        }
         match (tag.kind, opened) {
-            (TagKind::Start, None) => opened = Some((tag.opening_bracket, name)),
+            (TagKind::Start, None) => opened = Some((tag.opening_bracket, tag.name)),
             // Only the element's own end tag closes it.
-            (TagKind::End, Some((start, opener))) if opener == name => {
+            (TagKind::End, Some((start, opener))) if opener == tag.name => {
                 kept.push_str(&html[from..start]);
                 from = (tag.closing_bracket + 1).min(html.len());
                 opened = None;
@@ -312,6 +309,8 @@ mod tests {
             without_unread_elements(page),
             "<p>The ferry runs at noon.</p><p>Tickets.</p>"
         );
+        let stray_end = "<noscript>Turn on</textarea> scripts</noscript><p>Tickets.</p>";
+        assert_eq!(without_unread_elements(stray_end), "<p>Tickets.</p>");
     }
 
     fn reading_of(text: &str) -> SecondReading {

@@ -1,5 +1,6 @@
-//! A cheap, linear scan over the tags of raw HTML bytes, for the checks that must run before (or
-//! instead of) a full parse: the size guard, the `<meta charset>` prescan and the canonical link.
+//! A cheap, linear scan over the tags of raw HTML bytes, for the work that must run before (or
+//! instead of) a full parse: the size guard, the `<meta charset>` prescan, the canonical link,
+//! and cutting the elements rs-trafilatura must not read out of the page.
 //!
 //! It follows the HTML tokenizer closely enough for those jobs (comments, quoted attribute
 //! values, raw-text elements such as `<script>`), and never allocates per tag.

@@ -322,7 +322,9 @@ fn sole_headline(document: &Document) -> Option<String> {
 }
 
 /// A heading's words as the reader sees them: a line break inside it ("Data Analytics<br>Agency")
-/// parts two words.
+/// parts two words; a button in it ("Copy item path") is a control, not its words; what is
+/// hidden from assistive technology (`aria-hidden`) is decoration or a copy for other screen
+/// sizes, beside the words it is hidden for.
 pub(super) fn heading_text(heading: &NodeRef) -> String {
     let mut text = String::new();
     // An explicit stack rather than recursion: the depth of the tree is the page's to choose.
@@ -330,11 +332,17 @@ pub(super) fn heading_text(heading: &NodeRef) -> String {
     while let Some(node) = stack.pop() {
         if node.is_text() {
             text.push_str(&node.text());
+        } else if node
+            .attr("aria-hidden")
+            .is_some_and(|hidden| hidden.trim().eq_ignore_ascii_case("true"))
+        {
+            continue;
         } else {
             match node.node_name().as_deref() {
                 Some("br") => text.push(' '),
-                // A logo's `<title>` and `<desc>`, a style sheet: no words a reader sees.
-                Some("svg" | "style" | "script" | "template") => {}
+                // A logo's `<title>` and `<desc>`, a style sheet, a control: no words of the
+                // heading.
+                Some("svg" | "style" | "script" | "template" | "button") => {}
                 _ => stack.extend(node.children_it(true)),
             }
         }
@@ -538,6 +546,18 @@ mod tests {
         let page = read(&Document::from(html));
         assert_eq!(page.headline.as_deref(), Some("Data Analytics Agency"));
         assert_eq!(page.headings, ["Site", "Data Analytics Agency"]);
+    }
+
+    #[test]
+    fn controls_and_hidden_copies_are_not_a_headlines_words() {
+        let html = "<body><h1>Enum <span>Result</span> <button title=Copy>Copy item path</button>\
+            <span aria-hidden=\"true\"><span>The winch</span><span>rope guide</span></span>\
+            <span class=sr-only>The winch rope guide</span></h1></body>";
+        let page = read(&Document::from(html));
+        assert_eq!(
+            page.headline.as_deref(),
+            Some("Enum Result The winch rope guide")
+        );
     }
 
     #[test]

@@ -195,7 +195,12 @@ pub fn headline_fits_title(
 ) -> bool {
     let title = clean(&decode_references(raw_title.as_bytes()));
     let lower = |word: String| word.to_lowercase();
-    let title_words: HashSet<String> = significant_words(&title).map(lower).collect();
+    // The site's name is in most titles and in a promotion's heading ("A message from the
+    // founder of SiliconANGLE") alike: it shows neither is the other.
+    let title_words: HashSet<String> = significant_words(&title)
+        .filter(|word| !is_site_name(word, site_name, page_url))
+        .map(lower)
+        .collect();
     let mut headline_words = significant_words(headline).map(lower).peekable();
     headline_words.peek().is_none()
         || title_words.is_empty()
@@ -464,6 +469,11 @@ mod tests {
         assert!(fits("Fish prices fall", "Daily Spoon"));
         assert!(fits("Fish prices fall", ""));
         assert!(fits("AI UX", "Something else"));
+        // Sharing only the site's name, by `og:site_name` or by address.
+        let promotion = "A message from the founder of Daily Spoon:";
+        assert!(!fits(promotion, "Fish prices fall again | Daily Spoon"));
+        let named = headline_fits_title(promotion, "Fish prices | Spoon", Some("Spoon"), &url);
+        assert!(!named);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! WCXB layout) and prints one table of its scores and timings. See README.md, "Extraction".
 //!
 //! `cargo bench --bench extraction -- DATASET_DIR [--limit N] [--json] [--pages FILE]
-//! [--recode LABEL [--undeclared]]`
+//! [--recode LABEL [--undeclared]] [--ceiling]`
 #![allow(clippy::print_stdout)]
 
 mod dataset;
@@ -18,11 +18,11 @@ use std::time::Instant;
 
 use encoding_rs::Encoding;
 use serde_json::json;
-use tearsheet::ingest::extract::extract_page;
+use tearsheet::ingest::extract::{extract_page, reading_candidates};
 use url::Url;
 
-use crate::dataset::{Page, read_gzip};
-use crate::report::{Outcome, Report};
+use crate::dataset::{Layout, Page, read_gzip};
+use crate::report::{Outcome, Report, page_score};
 
 struct Options {
     dataset: PathBuf,
@@ -33,6 +33,8 @@ struct Options {
     recode: Option<&'static Encoding>,
     /// ...or not declared at all (the page's own `<meta charset>` disabled too).
     undeclared: bool,
+    /// Also score the best of the readings the pipeline chooses between on each page.
+    ceiling: bool,
 }
 
 fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -44,6 +46,7 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, Stri
         pages: None,
         recode: None,
         undeclared: false,
+        ceiling: false,
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -51,6 +54,7 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, Stri
             "--bench" => {}
             "--json" => options.json = true,
             "--undeclared" => options.undeclared = true,
+            "--ceiling" => options.ceiling = true,
             "--limit" => {
                 let limit = value("--limit")?;
                 options.limit = Some(limit.parse().map_err(|_| format!("--limit {limit}?"))?);
@@ -100,10 +104,18 @@ fn run(options: &Options) -> Result<(), String> {
         None => None,
     };
     let mut report = Report::new(dataset.layout);
+    let mut ceiling = options.ceiling.then(|| Report::new(dataset.layout));
     for page in &dataset.pages {
-        let outcome = measure(page, options)?;
+        let input = input(page, options)?;
+        let outcome = measure(&input);
         if let Some(log) = &mut page_log {
             writeln!(log, "{}", page_line(page, &outcome)).map_err(|error| error.to_string())?;
+        }
+        if let Some(ceiling) = &mut ceiling {
+            ceiling.add(
+                &page.truth,
+                best_reading(page, &input, &outcome, dataset.layout),
+            );
         }
         report.add(&page.truth, outcome);
     }
@@ -112,16 +124,33 @@ fn run(options: &Options) -> Result<(), String> {
     }
     let name = options.dataset.display().to_string();
     if options.json {
-        println!("{}", report.json(&name));
+        let mut json = report.json(&name);
+        if let Some(ceiling) = &ceiling {
+            json["ceiling"] = ceiling.text_json();
+        }
+        println!("{json}");
     } else {
         print!("{}", report.table(&name));
+        if let Some(ceiling) = &ceiling {
+            print!("\n{}", ceiling.text_table(CEILING_HEADING));
+        }
     }
     Ok(())
 }
 
-/// Extracts one page as `tearsheet extract --url URL FILE` would, timing only the extraction
-/// (decode, guard, parse, extract, sanitize), not reading the file.
-fn measure(page: &Page, options: &Options) -> Result<Outcome, String> {
+const CEILING_HEADING: &str = "ceiling: on each page, the best by the truth of the pipeline's \
+    readings (dom_smoothie's or the main region, rs-trafilatura's, the first trimmed to the \
+    second's paragraphs) and its own result";
+
+/// A page as `tearsheet extract --url URL FILE` gets it: its bytes (re-encoded if asked), the
+/// Content-Type header that goes with them, and its URL.
+struct Input {
+    bytes: Vec<u8>,
+    content_type: Option<String>,
+    url: Option<Url>,
+}
+
+fn input(page: &Page, options: &Options) -> Result<Input, String> {
     let bytes = read_gzip(&page.html_path)?;
     let (bytes, content_type) = match options.recode {
         Some(encoding) => recode(&bytes, encoding, options.undeclared),
@@ -132,16 +161,53 @@ fn measure(page: &Page, options: &Options) -> Result<Outcome, String> {
         .url
         .as_deref()
         .and_then(|url| Url::parse(url).ok());
+    Ok(Input {
+        bytes,
+        content_type,
+        url,
+    })
+}
+
+/// Extracts one page as `tearsheet extract --url URL FILE` would, timing only the extraction
+/// (decode, guard, parse, extract, sanitize), not reading the file.
+fn measure(input: &Input) -> Outcome {
     let started = Instant::now();
     let extracted = catch_unwind(AssertUnwindSafe(|| {
-        extract_page(&bytes, content_type.as_deref(), url.as_ref()).article
+        extract_page(
+            &input.bytes,
+            input.content_type.as_deref(),
+            input.url.as_ref(),
+        )
+        .article
     }));
     let elapsed = started.elapsed();
-    Ok(match extracted {
+    match extracted {
         Ok(Ok(article)) => Outcome::extracted(article, elapsed),
         Ok(Err(error)) => Outcome::failed(error.to_string(), elapsed),
         Err(_) => Outcome::failed("panicked".to_owned(), elapsed),
-    })
+    }
+}
+
+/// The outcome with the text, of the pipeline's readings and its own result, that scores best
+/// against the truth: what a perfect choice between the readings would give. No rule can make
+/// that choice (it reads the truth); it bounds what rules choosing between them can reach.
+fn best_reading(page: &Page, input: &Input, outcome: &Outcome, layout: Layout) -> Outcome {
+    let candidates = catch_unwind(AssertUnwindSafe(|| {
+        reading_candidates(
+            &input.bytes,
+            input.content_type.as_deref(),
+            input.url.as_ref(),
+        )
+    }))
+    .unwrap_or_default();
+    let best = candidates
+        .into_iter()
+        .chain([outcome.text.clone()])
+        .map(|text| (page_score(layout, &page.truth, &text), text))
+        .max_by(|(a, _), (b, _)| a.total_cmp(b))
+        .map(|(_, text)| text)
+        .unwrap_or_default();
+    outcome.with_text(best)
 }
 
 /// The page in a legacy encoding (characters it lacks as numeric references), with the

@@ -44,6 +44,18 @@ impl Outcome {
         }
     }
 
+    /// The same outcome with another text: a reading the pipeline chose between.
+    pub fn with_text(&self, text: String) -> Self {
+        Self {
+            text,
+            title: self.title.clone(),
+            author: self.author.clone(),
+            date: self.date.clone(),
+            error: self.error.clone(),
+            elapsed: self.elapsed,
+        }
+    }
+
     /// The page's text scores, for the per-page log.
     pub fn score(&self, truth: &Truth) -> Value {
         let shingles = shingle_page(&truth.text, &self.text);
@@ -52,6 +64,25 @@ impl Outcome {
             "shingle_p": shingles.precision,
             "shingle_r": shingles.recall,
         })
+    }
+}
+
+/// A text's score on one page by the dataset's own metric: shingle F1 (AEB), word F1 (WCXB).
+pub fn page_score(layout: Layout, truth: &Truth, text: &str) -> f64 {
+    match layout {
+        Layout::Aeb => {
+            let shingles = shingle_page(&truth.text, text);
+            let (precision, recall) = (
+                shingles.precision.unwrap_or(0.0),
+                shingles.recall.unwrap_or(0.0),
+            );
+            if precision + recall > 0.0 {
+                2.0 * precision * recall / (precision + recall)
+            } else {
+                0.0
+            }
+        }
+        Layout::Wcxb => word_f1(&truth.text, text),
     }
 }
 
@@ -171,23 +202,7 @@ impl Report {
         let mut row = |name: &str, value: String| {
             let _ = writeln!(out, "| {name} | {value} |");
         };
-        match self.layout {
-            Layout::Aeb => {
-                let (f1, precision, recall) = self.shingle_scores();
-                row("AEB shingle F1", format!("{f1:.3}"));
-                row("AEB precision", format!("{precision:.3}"));
-                row("AEB recall", format!("{recall:.3}"));
-            }
-            Layout::Wcxb => {
-                row("word F1, all pages", format!("{:.3}", self.all_word_f1()));
-                for (page_type, scores) in &self.word_f1_by_type {
-                    row(
-                        &format!("word F1, {page_type} ({})", scores.len()),
-                        format!("{:.3}", mean(scores)),
-                    );
-                }
-            }
-        }
+        self.text_rows(&mut row);
         for (name, found) in [
             ("title", self.title),
             ("author", self.author),
@@ -212,19 +227,59 @@ impl Report {
         out
     }
 
-    pub fn json(&self, dataset: &str) -> Value {
+    /// The text scores alone, as a table: for the ceiling, whose metadata and times are the
+    /// pipeline's own.
+    pub fn text_table(&self, heading: &str) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{heading}\n| measure | value |\n|---|---|");
+        self.text_rows(&mut |name: &str, value: String| {
+            let _ = writeln!(out, "| {name} | {value} |");
+        });
+        out
+    }
+
+    fn text_rows(&self, row: &mut impl FnMut(&str, String)) {
+        match self.layout {
+            Layout::Aeb => {
+                let (f1, precision, recall) = self.shingle_scores();
+                row("AEB shingle F1", format!("{f1:.3}"));
+                row("AEB precision", format!("{precision:.3}"));
+                row("AEB recall", format!("{recall:.3}"));
+            }
+            Layout::Wcxb => {
+                row("word F1, all pages", format!("{:.3}", self.all_word_f1()));
+                for (page_type, scores) in &self.word_f1_by_type {
+                    row(
+                        &format!("word F1, {page_type} ({})", scores.len()),
+                        format!("{:.3}", mean(scores)),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The text scores alone, as JSON.
+    pub fn text_json(&self) -> Value {
         let (f1, precision, recall) = self.shingle_scores();
-        let (median, p99, max) = self.timings();
         let by_type: BTreeMap<&String, f64> = self
             .word_f1_by_type
             .iter()
             .map(|(page_type, scores)| (page_type, mean(scores)))
             .collect();
         json!({
-            "dataset": dataset,
-            "pages": self.milliseconds.len(),
             "shingle": {"f1": f1, "precision": precision, "recall": recall},
             "word_f1": {"all": self.all_word_f1(), "by_type": by_type},
+        })
+    }
+
+    pub fn json(&self, dataset: &str) -> Value {
+        let (median, p99, max) = self.timings();
+        let text = self.text_json();
+        json!({
+            "dataset": dataset,
+            "pages": self.milliseconds.len(),
+            "shingle": text["shingle"],
+            "word_f1": text["word_f1"],
             "found": {
                 "title": self.title.share(),
                 "author": self.author.share(),

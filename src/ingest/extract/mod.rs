@@ -214,27 +214,86 @@ pub fn extract_page(
     content_type: Option<&str>,
     page_url: Option<&Url>,
 ) -> PageExtraction {
-    if let Err(error) = check_is_html(body) {
-        return PageExtraction {
+    match decode_page(body, content_type, page_url) {
+        Ok((html, page_url)) => PageExtraction {
+            article: read_against(page_url.as_ref()).and_then(|url| extract_article(&html, &url)),
+            page_url,
+        },
+        Err(error) => PageExtraction {
             page_url: page_url.cloned(),
             article: Err(error),
-        };
+        },
     }
-    let html = decode_html(body, content_type);
-    let page_url = page_url.cloned().or_else(|| declared_url(&html));
-    let article = match &page_url {
-        Some(url) => extract_article(&html, url),
-        None => Url::parse(UNKNOWN_PAGE_URL)
-            .map_err(|_| ExtractError::NoArticle)
-            .and_then(|unknown| extract_article(&html, &unknown)),
-    };
-    PageExtraction { page_url, article }
 }
 
-/// Finds the article in a decoded page. `page_url` is the page's final URL (after redirects):
-/// relative links and images are made absolute against it.
-#[tracing::instrument(skip_all, fields(url = %page_url))]
-pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, ExtractError> {
+/// The plain texts `extract_page` chooses between on a page, for the extraction benchmark's
+/// ceiling (what a perfect choice would score): the first reading, rs-trafilatura's, and the
+/// first trimmed to the paragraphs the second confirms; none when the page cannot be read.
+pub fn reading_candidates(
+    body: &[u8],
+    content_type: Option<&str>,
+    page_url: Option<&Url>,
+) -> Vec<String> {
+    let Ok((html, page_url)) = decode_page(body, content_type, page_url) else {
+        return Vec::new();
+    };
+    let Ok(page_url) = read_against(page_url.as_ref()) else {
+        return Vec::new();
+    };
+    let Ok(Readings { first, second, .. }) = read_both_ways(&html, &page_url) else {
+        return Vec::new();
+    };
+    let trimmed = first
+        .as_ref()
+        .zip(second.as_ref())
+        .and_then(|((html, _), second)| second_reading::confirmed_paragraphs(html, &second.text));
+    let second_html = second
+        .as_ref()
+        .map(|second| second.body_html().into_owned());
+    let sanitized_texts = [trimmed, second_html]
+        .into_iter()
+        .flatten()
+        .filter_map(|html| sanitized(&html, &page_url).ok())
+        .map(|(_, text)| text);
+    first
+        .map(|(_, text)| text)
+        .into_iter()
+        .chain(sanitized_texts)
+        .collect()
+}
+
+/// The page's bytes decoded, and the URL to read them against: `page_url`, else the one the
+/// page declares.
+fn decode_page(
+    body: &[u8],
+    content_type: Option<&str>,
+    page_url: Option<&Url>,
+) -> Result<(String, Option<Url>), ExtractError> {
+    check_is_html(body)?;
+    let html = decode_html(body, content_type);
+    let page_url = page_url.cloned().or_else(|| declared_url(&html));
+    Ok((html, page_url))
+}
+
+/// `page_url`, or `UNKNOWN_PAGE_URL` when there is none.
+fn read_against(page_url: Option<&Url>) -> Result<Url, ExtractError> {
+    match page_url {
+        Some(url) => Ok(url.clone()),
+        None => Url::parse(UNKNOWN_PAGE_URL).map_err(|_| ExtractError::NoArticle),
+    }
+}
+
+/// A page read both ways, before one reading is chosen: its own metadata, dom_smoothie's
+/// article, the first reading (dom_smoothie's, else the main region; sanitized) and
+/// rs-trafilatura's.
+struct Readings {
+    page: metadata::PageMetadata,
+    found: Option<dom_smoothie::Article>,
+    first: Option<(String, String)>,
+    second: Option<SecondReading>,
+}
+
+fn read_both_ways(html: &str, page_url: &Url) -> Result<Readings, ExtractError> {
     guard::check_source(html)?;
     let document = Document::from(html);
     guard::check_document(&document)?;
@@ -267,6 +326,24 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
             .filter(|(_, body_text)| is_article_length(body_text)),
     };
     let second = second_reading::read(html, page_url);
+    Ok(Readings {
+        page,
+        found,
+        first,
+        second,
+    })
+}
+
+/// Finds the article in a decoded page. `page_url` is the page's final URL (after redirects):
+/// relative links and images are made absolute against it.
+#[tracing::instrument(skip_all, fields(url = %page_url))]
+pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, ExtractError> {
+    let Readings {
+        page,
+        found,
+        first,
+        second,
+    } = read_both_ways(html, page_url)?;
     // A dateline trimmed from the body still dates it.
     let first_html = first.as_ref().map(|(first_html, _)| first_html.clone());
     let (body_html, body_text) = better_body(

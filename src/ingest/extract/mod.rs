@@ -589,4 +589,31 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn the_readings_chosen_between_are_offered_to_the_benchmark() {
+        let page_url = Url::parse(PAGE).expect("a URL");
+        let replies: String = REPLIES
+            .iter()
+            .map(|reply| format!("<p>{reply}</p>"))
+            .collect();
+        let page = format!(
+            "<html><head><title>Winch rope</title></head><body><nav><a href=/>Home</a></nav>\
+             <article><h1>Winch rope</h1><p>{QUESTION}</p>{replies}</article>\
+             <aside><p>Want more stories like this? Sign up for our weekly letter today.</p>\
+             </aside></body></html>"
+        );
+        let candidates = reading_candidates(page.as_bytes(), None, Some(&page_url));
+        assert!(candidates.len() >= 2, "{candidates:?}");
+        for text in &candidates {
+            assert!(
+                text.contains(QUESTION) && text.contains(REPLIES[2]),
+                "{text}"
+            );
+        }
+        let chosen = extract_page(page.as_bytes(), None, Some(&page_url)).article;
+        let chosen = chosen.expect("an article").body_text;
+        assert!(candidates.contains(&chosen), "{chosen}");
+        assert!(reading_candidates(b"%PDF-1.7", None, Some(&page_url)).is_empty());
+    }
 }

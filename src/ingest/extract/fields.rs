@@ -185,8 +185,9 @@ pub fn fuller_title<'a>(headline: &'a str, title: &'a str) -> &'a str {
 }
 
 /// Whether the page's one `<h1>` can be its headline beside the title the page gives itself:
-/// they share a word, or the title is only the site's name (or nothing). An `<h1>` with no word
-/// of the title is a slogan or a section's name ("Your content. Your canvas.", "Our Blog").
+/// they share a word other than the site's name, or the title is only the site's name (or
+/// nothing). An `<h1>` with no word of the title is a slogan or a section's name ("Your
+/// content. Your canvas.", "Our Blog"), or a promotion that names the site.
 pub fn headline_fits_title(
     headline: &str,
     raw_title: &str,
@@ -196,9 +197,9 @@ pub fn headline_fits_title(
     let title = clean(&decode_references(raw_title.as_bytes()));
     let lower = |word: String| word.to_lowercase();
     // The site's name is in most titles and in a promotion's heading ("A message from the
-    // founder of SiliconANGLE") alike: it shows neither is the other.
+    // founder of SiliconANGLE") alike: sharing it does not show they name the same thing.
     let title_words: HashSet<String> = significant_words(&title)
-        .filter(|word| !is_site_name(word, site_name, page_url))
+        .filter(|word| !is_site_word(word, site_name, page_url))
         .map(lower)
         .collect();
     let mut headline_words = significant_words(headline).map(lower).peekable();
@@ -206,6 +207,17 @@ pub fn headline_fits_title(
         || title_words.is_empty()
         || names_site(&title, site_name, page_url)
         || headline_words.any(|word| title_words.contains(&word))
+}
+
+/// Whether a word of a title is the site's name or part of it: a word of its `og:site_name`, or
+/// one of four letters or more inside its registrable host name (`siliconangle` in
+/// `siliconangle.com`; not `new` or `com` in `news.example.com`).
+fn is_site_word(word: &str, site_name: Option<&str>, page_url: &Url) -> bool {
+    let word = squash(word);
+    site_name.is_some_and(|site| significant_words(site).any(|part| squash(&part) == word))
+        || (word.len() >= 4
+            && host_name(page_url.host_str().unwrap_or_default())
+                .is_some_and(|host| host.contains(word.as_str())))
 }
 
 /// The words of three letters or more.
@@ -472,8 +484,22 @@ mod tests {
         // Sharing only the site's name, by `og:site_name` or by address.
         let promotion = "A message from the founder of Daily Spoon:";
         assert!(!fits(promotion, "Fish prices fall again | Daily Spoon"));
-        let named = headline_fits_title(promotion, "Fish prices | Spoon", Some("Spoon"), &url);
-        assert!(!named);
+        let harbour = Url::parse("https://harbour.example/news/fish").expect("a valid URL");
+        let named = |title: &str| headline_fits_title(promotion, title, Some("Spoon"), &harbour);
+        assert!(!named("Fish prices | Spoon"));
+        assert!(named("Founder of the fish market retires | Spoon"));
+        // Words the address holds only by chance are not the site's name.
+        let news = Url::parse("https://news.example.com/2024/fish").expect("a valid URL");
+        let on_news = |headline: &str| {
+            headline_fits_title(
+                headline,
+                "Morning news from the harbour | Example",
+                None,
+                &news,
+            )
+        };
+        assert!(on_news("News roundup"));
+        assert!(!on_news("Example roundup"));
     }
 
     #[test]

@@ -323,8 +323,9 @@ fn sole_headline(document: &Document) -> Option<String> {
 
 /// A heading's words as the reader sees them: a line break inside it ("Data Analytics<br>Agency")
 /// parts two words; a button in it ("Copy item path") is a control, not its words; what is
-/// hidden from assistive technology (`aria-hidden`) is decoration or a copy for other screen
-/// sizes, beside the words it is hidden for.
+/// hidden from assistive technology (`aria-hidden="true"`, as both extractors read it) is
+/// decoration or a copy for other screen sizes, beside the words it is hidden for. A heading
+/// whose every word is hidden so (letters animated one by one) is named by its `aria-label`.
 pub(super) fn heading_text(heading: &NodeRef) -> String {
     let mut text = String::new();
     // An explicit stack rather than recursion: the depth of the tree is the page's to choose.
@@ -332,22 +333,22 @@ pub(super) fn heading_text(heading: &NodeRef) -> String {
     while let Some(node) = stack.pop() {
         if node.is_text() {
             text.push_str(&node.text());
-        } else if node
-            .attr("aria-hidden")
-            .is_some_and(|hidden| hidden.trim().eq_ignore_ascii_case("true"))
-        {
             continue;
-        } else {
-            match node.node_name().as_deref() {
-                Some("br") => text.push(' '),
-                // A logo's `<title>` and `<desc>`, a style sheet, a control: no words of the
-                // heading.
-                Some("svg" | "style" | "script" | "template" | "button") => {}
-                _ => stack.extend(node.children_it(true)),
-            }
+        }
+        match node.node_name().as_deref() {
+            Some("br") => text.push(' '),
+            // A logo's `<title>` and `<desc>`, a style sheet, a control: no words of the
+            // heading.
+            Some("svg" | "style" | "script" | "template" | "button") => {}
+            _ if node.attr("aria-hidden").as_deref() == Some("true") => {}
+            _ => stack.extend(node.children_it(true)),
         }
     }
-    clean(&text)
+    let text = clean(&text);
+    match heading.attr("aria-label") {
+        Some(label) if text.is_empty() => clean(&label),
+        _ => text,
+    }
 }
 
 fn html_language(document: &Document) -> Option<String> {
@@ -558,6 +559,10 @@ mod tests {
             page.headline.as_deref(),
             Some("Enum Result The winch rope guide")
         );
+        let spelled = "<body><h1 aria-label=\"Winch ropes\"><span aria-hidden=\"true\">W</span>\
+            <span aria-hidden=\"true\">inch ropes</span></h1></body>";
+        let page = read(&Document::from(spelled));
+        assert_eq!(page.headline.as_deref(), Some("Winch ropes"));
     }
 
     #[test]

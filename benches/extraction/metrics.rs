@@ -84,6 +84,15 @@ pub fn shingle_page(truth: &str, predicted: &str) -> ShinglePage {
     }
 }
 
+/// The harmonic mean of a precision and a recall, 0 when both are 0.
+pub fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    }
+}
+
 /// WCXB word F1 of one page, over lower-cased tokens counted as multisets.
 pub fn word_f1(truth: &str, predicted: &str) -> f64 {
     let words = |text: &str| counts(tokens(&text.to_lowercase()).into_iter().map(str::to_owned));
@@ -95,9 +104,10 @@ pub fn word_f1(truth: &str, predicted: &str) -> f64 {
     if common == 0 {
         return 0.0;
     }
-    let precision = common as f64 / predicted_total as f64;
-    let recall = common as f64 / truth_total as f64;
-    2.0 * precision * recall / (precision + recall)
+    f1(
+        common as f64 / predicted_total as f64,
+        common as f64 / truth_total as f64,
+    )
 }
 
 /// NFKC, lower case, words only.

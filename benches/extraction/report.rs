@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use tearsheet::ingest::ParsedArticle;
 
 use crate::dataset::{Layout, Truth};
-use crate::metrics::{author_matches, date_matches, shingle_page, title_matches, word_f1};
+use crate::metrics::{author_matches, date_matches, f1, shingle_page, title_matches, word_f1};
 
 /// What the pipeline gave for one page.
 pub struct Outcome {
@@ -72,15 +72,10 @@ pub fn page_score(layout: Layout, truth: &Truth, text: &str) -> f64 {
     match layout {
         Layout::Aeb => {
             let shingles = shingle_page(&truth.text, text);
-            let (precision, recall) = (
+            f1(
                 shingles.precision.unwrap_or(0.0),
                 shingles.recall.unwrap_or(0.0),
-            );
-            if precision + recall > 0.0 {
-                2.0 * precision * recall / (precision + recall)
-            } else {
-                0.0
-            }
+            )
         }
         Layout::Wcxb => word_f1(&truth.text, text),
     }
@@ -166,12 +161,7 @@ impl Report {
 
     fn shingle_scores(&self) -> (f64, f64, f64) {
         let (precision, recall) = (mean(&self.precisions), mean(&self.recalls));
-        let f1 = if precision + recall > 0.0 {
-            2.0 * precision * recall / (precision + recall)
-        } else {
-            0.0
-        };
-        (f1, precision, recall)
+        (f1(precision, recall), precision, recall)
     }
 
     fn all_word_f1(&self) -> f64 {

@@ -198,8 +198,9 @@ pub fn headline_fits_title(
     let lower = |word: String| word.to_lowercase();
     // The site's name is in most titles and in a promotion's heading ("A message from the
     // founder of SiliconANGLE") alike: sharing it does not show they name the same thing.
+    let host = host_name(page_url.host_str().unwrap_or_default());
     let title_words: HashSet<String> = significant_words(&title)
-        .filter(|word| !is_site_word(word, site_name, page_url))
+        .filter(|word| !is_site_word(word, site_name, host.as_deref()))
         .map(lower)
         .collect();
     let mut headline_words = significant_words(headline).map(lower).peekable();
@@ -210,14 +211,12 @@ pub fn headline_fits_title(
 }
 
 /// Whether a word of a title is the site's name or part of it: a word of its `og:site_name`, or
-/// one of four letters or more inside its registrable host name (`siliconangle` in
-/// `siliconangle.com`; not `new` or `com` in `news.example.com`).
-fn is_site_word(word: &str, site_name: Option<&str>, page_url: &Url) -> bool {
+/// one of four letters or more inside its registrable host name (`host`, see `host_name`:
+/// `siliconangle` of `siliconangle.com`; not `new` or `com` of `news.example.com`).
+fn is_site_word(word: &str, site_name: Option<&str>, host: Option<&str>) -> bool {
     let word = squash(word);
     site_name.is_some_and(|site| significant_words(site).any(|part| squash(&part) == word))
-        || (word.len() >= 4
-            && host_name(page_url.host_str().unwrap_or_default())
-                .is_some_and(|host| host.contains(word.as_str())))
+        || (word.len() >= 4 && host.is_some_and(|host| host.contains(word.as_str())))
 }
 
 /// The words of three letters or more.

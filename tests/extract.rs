@@ -651,3 +651,33 @@ fn a_discussion_thread_keeps_its_replies() {
         );
     }
 }
+
+/// What the page's style sheets hide by a class (a product's internal fields listed for its
+/// scripts) is not archived; what a class shows from some screen width on is.
+#[test]
+fn what_a_hiding_class_hides_is_left_out() {
+    let paragraph = "The new quay opens to fishing boats on Monday, with berths for twelve \
+        boats and a crane that lifts four tonnes. The harbour board paid for it from the sale \
+        of the old net lofts, and the work came in a month early and under budget.";
+    let html = format!(
+        "<html><head><title>The new quay opens on Monday</title></head><body><main><article>\
+         <h1>The new quay opens on Monday</h1><p>{paragraph}</p>\
+         <dl class=\"quay-fields d-none\"><dt>berth_thumb_north:</dt>\
+         <dd>https://cdn.quayside.example/thumbs/north.jpg</dd></dl>\
+         <p class=\"hidden md:block\">Berth fees are on the board by the harbour office, and \
+         the harbour master takes bookings from the first of the month.</p>\
+         <p>{paragraph}</p></article></main></body></html>"
+    );
+    let url = Url::parse("https://quayside.example/news/new-quay").expect("a URL");
+    let article = extract_article(&html, &url).expect("an article");
+    assert!(
+        !article.body_text.contains("berth_thumb") && !article.body_text.contains("thumbs"),
+        "{}",
+        article.body_text
+    );
+    assert!(
+        article.body_text.contains("Berth fees"),
+        "{}",
+        article.body_text
+    );
+}

@@ -4,7 +4,7 @@
 
 use dom_query::Document;
 
-use super::scripted;
+use super::{hidden, scripted};
 
 /// Never content, whatever the page.
 const CHROME: &str = "script, style, noscript, template, iframe, svg, form, button, textarea, nav, \
@@ -17,6 +17,7 @@ const MAIN_REGIONS: &[&str] = &["main", "[role=main]", "#content", "#main", "bod
 pub fn main_region(html: &str) -> Option<String> {
     let document = Document::from(html);
     scripted::show_content(&document);
+    hidden::remove_hidden(&document);
     document.select(CHROME).remove();
     MAIN_REGIONS.iter().find_map(|selector| {
         let region = document.select_single(selector);

@@ -11,6 +11,7 @@ mod fallback;
 mod fields;
 mod guard;
 mod headline;
+mod hidden;
 mod metadata;
 mod published;
 mod scripted;
@@ -302,6 +303,8 @@ fn read_both_ways(html: &str, page_url: &Url) -> Result<Readings, ExtractError> 
     document.select("base").remove();
     scripted::show_content(&document);
     let page = metadata::read(&document);
+    // After the metadata, which a page may keep in hidden markup for machines to read.
+    hidden::remove_hidden(&document);
     let config = Config {
         // The guard has already counted; the extractor need not count again.
         max_elements_to_parse: 0,

@@ -112,8 +112,7 @@ pub fn title(
     page_url: &Url,
     body_text: &str,
 ) -> String {
-    // Character references left in a title were escaped twice by the site ("And finally&#8230;").
-    let title = clean(&decode_references(raw.as_bytes()));
+    let title = plain_title(raw);
     if title.is_empty() {
         return first_words(body_text);
     }
@@ -141,6 +140,12 @@ pub fn title(
         }
     }
     title
+}
+
+/// A title as a reader sees it: character references left in it decoded (the site escaped them
+/// twice: "And finally&#8230;"), whitespace collapsed.
+pub fn plain_title(raw: &str) -> String {
+    clean(&decode_references(raw.as_bytes()))
 }
 
 /// Whether a part of a title is the site's name: its `og:site_name`, or its host name, maybe

@@ -140,7 +140,7 @@ fn better_body(
         return first;
     };
     let first_chars = first.as_ref().map_or(0, |(_, text)| visible_chars(text));
-    let replacement = if second.is_article {
+    let replacement = if second.is_article() {
         let second_chars = visible_chars(&second.text);
         match &second.html {
             Some(second_html) if second.replaces(first_chars) => {
@@ -410,9 +410,20 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
             &body_text,
         )
     };
+    // A service page, a manual or a listing is named by its `<title>` whole, the site's name
+    // with it (see `SecondReading::is_named_by_its_title`), unless that is only the site's name.
+    let whole_title = second
+        .as_ref()
+        .filter(|second| second.is_named_by_its_title())
+        .and(page.title_element.as_deref())
+        .map(fields::plain_title)
+        .filter(|whole| {
+            !whole.is_empty() && !fields::is_site_name(whole, site_name.as_deref(), page_url)
+        });
     let page_title = title(page_title);
-    let title = match headline {
-        Some(headline) => {
+    let title = match (whole_title, headline) {
+        (Some(whole_title), _) => whole_title,
+        (None, Some(headline)) => {
             let headline = title(headline);
             let titles: Vec<String> = iter::once(page_title)
                 .chain(page.other_titles.iter().map(|other| title(other)))
@@ -429,7 +440,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
                 })
                 .unwrap_or(headline)
         }
-        None => page_title,
+        (None, None) => page_title,
     };
     let (body_html, body_text) = without_repeated_title(&body_html, &title)
         .and_then(|trimmed| sanitized(&trimmed, page_url).ok())
@@ -464,6 +475,8 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
 
 #[cfg(test)]
 mod tests {
+    use rs_trafilatura::page_type::PageType;
+
     use super::*;
 
     const PAGE: &str = "https://harbourside.example/forum/t/winch-rope/4471";
@@ -478,7 +491,11 @@ mod tests {
             html: html.map(str::to_owned),
             text: text.to_owned(),
             author: String::new(),
-            is_article,
+            kind: Some(if is_article {
+                PageType::Article
+            } else {
+                PageType::Forum
+            }),
         }
     }
 

@@ -83,16 +83,37 @@ fn is_post_action(text: &str) -> bool {
 }
 
 /// rs-trafilatura's article: its HTML (unsanitized) when it kept the page's markup, its plain
-/// text, the author it names, and whether the page reads as an article (see
-/// `reads_as_article`).
+/// text, the author it names, and the kind of page it takes the page for (`None` when it names
+/// none).
 pub struct SecondReading {
     pub html: Option<String>,
     pub text: String,
     pub author: String,
-    pub is_article: bool,
+    pub kind: Option<PageType>,
 }
 
 impl SecondReading {
+    /// Whether the page reads as an article. Documentation does: dom_smoothie keeps its figures,
+    /// keyboard keys and table heads, which rs-trafilatura drops. A page of no kind it names is
+    /// read as an article, the rules that held before it named kinds.
+    pub fn is_article(&self) -> bool {
+        matches!(
+            self.kind,
+            Some(PageType::Article | PageType::Documentation) | None
+        )
+    }
+
+    /// Whether the page is named by its `<title>` as a browser's tab shows it, rather than by its
+    /// `<h1>`: a service page's `<h1>` is more often a slogan ("We're really good at email"),
+    /// and a manual's or a listing's names a section that means nothing without the site's name
+    /// ("Functions", "Technology"), which the `<title>` gives ("Functions - JavaScript | MDN").
+    pub fn is_named_by_its_title(&self) -> bool {
+        matches!(
+            self.kind,
+            Some(PageType::Service | PageType::Documentation | PageType::Listing)
+        )
+    }
+
     /// The article as HTML: the page's own markup, else (where rs-trafilatura joined a
     /// listing's items or took a product's description from its JSON-LD, as text) a paragraph
     /// per line of the text; either way without a forum's post actions (see `POST_ACTIONS`).
@@ -175,22 +196,12 @@ pub fn read(html: &str, page_url: &Url) -> Option<SecondReading> {
         html: result.content_html.filter(|html| !html.trim().is_empty()),
         text: result.content_text,
         author: result.metadata.author.unwrap_or_default(),
-        is_article: result
+        kind: result
             .metadata
             .page_type
             .as_deref()
-            .is_none_or(reads_as_article),
+            .and_then(|kind| kind.parse().ok()),
     })
-}
-
-/// Whether a page of the kind rs-trafilatura names reads as an article. Documentation does:
-/// dom_smoothie keeps its figures, keyboard keys and table heads, which rs-trafilatura drops. A
-/// kind it does not name is read as an article, the rules that held before it named kinds.
-fn reads_as_article(page_type: &str) -> bool {
-    matches!(
-        page_type.parse(),
-        Ok(PageType::Article | PageType::Documentation) | Err(_)
-    )
 }
 
 /// The elements whose content is text a parser reads as such but a reader never sees as the
@@ -318,7 +329,7 @@ mod tests {
             html: Some(format!("<p>{text}</p>")),
             text: text.to_owned(),
             author: String::new(),
-            is_article: true,
+            kind: Some(PageType::Article),
         }
     }
 
@@ -479,7 +490,7 @@ mod tests {
             html: None,
             text: "Fish & chips <b>3</b> for £5\n\n  \nOpen <em>daily</em>\n".to_owned(),
             author: String::new(),
-            is_article: false,
+            kind: Some(PageType::Forum),
         };
         let html = reading.body_html();
         assert_eq!(html.matches("<p>").count(), 2, "{html}");
@@ -506,7 +517,7 @@ mod tests {
             html: Some(html.to_owned()),
             text: String::new(),
             author: String::new(),
-            is_article: false,
+            kind: Some(PageType::Forum),
         };
         let body = reading.body_html();
         assert_kept(
@@ -531,13 +542,38 @@ mod tests {
         );
     }
 
+    fn reading_of_kind(kind: &str) -> SecondReading {
+        SecondReading {
+            html: None,
+            text: String::new(),
+            author: String::new(),
+            kind: kind.parse().ok(),
+        }
+    }
+
     #[test]
     fn listings_products_forums_and_services_are_not_read_as_articles() {
         for kind in ["article", "documentation", "a kind not yet named"] {
-            assert!(reads_as_article(kind), "{kind}");
+            assert!(reading_of_kind(kind).is_article(), "{kind}");
         }
         for kind in ["collection", "listing", "product", "forum", "service"] {
-            assert!(!reads_as_article(kind), "{kind}");
+            assert!(!reading_of_kind(kind).is_article(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn services_manuals_and_listings_are_named_by_their_title() {
+        for kind in ["service", "documentation", "listing"] {
+            assert!(reading_of_kind(kind).is_named_by_its_title(), "{kind}");
+        }
+        for kind in [
+            "article",
+            "collection",
+            "product",
+            "forum",
+            "a kind not yet named",
+        ] {
+            assert!(!reading_of_kind(kind).is_named_by_its_title(), "{kind}");
         }
     }
 

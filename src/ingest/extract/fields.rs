@@ -282,8 +282,8 @@ const NOT_NAMES: &[&str] = &[
 ];
 const BYLINE_SUFFIXES: &[&str] = &["published on", "posted on", "updated on", "updated", "on"];
 
-/// "By Ann Example" -> "Ann Example", "Ann Lee · May 5, 2024" -> "Ann Lee"; URLs and paragraphs
-/// mistaken for a byline are dropped.
+/// "By Ann Example" -> "Ann Example", "Ann Lee · May 5, 2024" -> "Ann Lee"; URLs, numbers and
+/// paragraphs mistaken for a byline are dropped.
 pub fn byline(raw: Option<String>) -> Option<String> {
     let byline = clean(&raw?);
     let is_separator =
@@ -317,6 +317,8 @@ pub fn byline(raw: Option<String>) -> Option<String> {
             .any(|label| name.eq_ignore_ascii_case(label))
         && name.chars().count() <= MAX_BYLINE_CHARS
         && !name.contains("://")
+        // Without a letter it is an id ("262588213843476", a social profile's number).
+        && name.chars().any(char::is_alphabetic)
         && date_in_text(name).is_none();
     plausible.then(|| name.to_owned())
 }
@@ -551,6 +553,8 @@ mod tests {
             ("Jason Upton", Some("Jason Upton")),
             ("Updated on May 5, 2024", None),
             ("著者 山田 · May 5, 2024", Some("著者 山田")),
+            ("262588213843476", None),
+            ("ann_1987", Some("ann_1987")),
         ] {
             assert_eq!(byline(Some(raw.into())).as_deref(), expected, "{raw}");
         }

@@ -480,7 +480,9 @@ fn names(author: &Value, resolve: &impl Fn(&Value) -> Value, organizations: bool
         }
         let name = value
             .as_str()
-            .or_else(|| value.get("name").and_then(Value::as_str))?;
+            .or_else(|| value.get("name").and_then(Value::as_str))
+            // A name given as a list of one ("name": ["Ann Example"]).
+            .or_else(|| value.get("name")?.as_array()?.first()?.as_str())?;
         let name = clean(&decode_references(name.as_bytes()));
         (!name.is_empty() && !name.starts_with("http")).then_some(name)
     };
@@ -534,6 +536,9 @@ mod tests {
         let page = read(&Document::from(html));
         assert_eq!(page.title.as_deref(), Some("Fish & chips"));
         assert_eq!(page.byline.as_deref(), Some("Ann Example"));
+        let listed = html.replace(r#""name":"Ann Example""#, r#""name":["Ann Mart\u00edn"]"#);
+        let page = read(&Document::from(listed.as_str()));
+        assert_eq!(page.byline.as_deref(), Some("Ann Martín"));
         assert_eq!(page.published.as_deref(), Some("2024-01-02T03:04:05+00:00"));
         assert_eq!(page.site_name.as_deref(), Some("The Daily Spoon"));
         assert_eq!(page.language.as_deref(), Some("en-GB"));

@@ -682,37 +682,51 @@ fn what_a_hiding_class_hides_is_left_out() {
     );
 }
 
+/// A service page whose `<title>` is `title` and whose `<h1>` is `headline`.
+fn service_page(title: &str, headline: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <meta property=\"og:type\" content=\"website\">\
+         <meta property=\"og:site_name\" content=\"Quayside Marine\"></head><body><header><nav>\
+         <a href=\"/\">Home</a> <a href=\"/services/\">Services</a> <a href=\"/pricing/\">\
+         Pricing</a> <a href=\"/contact/\">Contact</a></nav></header><main>\
+         <section class=\"hero\"><h1>{headline}</h1><p>Trailer and anchor winches serviced on \
+         the quay, while you wait.</p><a class=\"button\" href=\"/book/\">Book a service</a>\
+         </section><section><h2>What we service</h2><ul><li>Hand and electric trailer winches \
+         up to two tonnes</li><li>Anchor windlasses for boats up to twelve metres</li><li>\
+         Capstans, drums and rope guides</li></ul></section><section><h2>How it works</h2><p>\
+         Bring the winch or the whole trailer to the yard on any weekday morning. We strip it, \
+         clean it, replace worn pawls and bearings, grease it and test it under load before you \
+         leave.</p></section><section><h2>Pricing</h2><p>A hand winch service costs forty \
+         pounds, an electric winch seventy, parts extra. Every service carries a twelve month \
+         guarantee.</p></section><section><h2>Get a quote</h2><p>Call the yard or send us the \
+         make and model of your winch and we will reply the same day.</p></section></main>\
+         <footer><p>Quayside Marine, Harbour Road</p></footer></body></html>"
+    )
+}
+
 /// A service page is named by its `<title>` whole, the site's name with it, not by the slogan in
-/// its `<h1>`; the slogan stays in the body.
+/// its `<h1>`; the slogan stays in the body. A `<title>` that is only the site's name, or a
+/// list of keywords, gives way to the usual rules (here the `<h1>` the address names).
 #[test]
 fn a_service_page_is_named_by_its_title() {
-    let html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-        <title>Winch Servicing and Repairs | Quayside Marine</title>\
-        <meta property=\"og:type\" content=\"website\">\
-        <meta property=\"og:site_name\" content=\"Quayside Marine\"></head><body><header><nav>\
-        <a href=\"/\">Home</a> <a href=\"/services/\">Services</a> <a href=\"/pricing/\">Pricing\
-        </a> <a href=\"/contact/\">Contact</a></nav></header><main><section class=\"hero\">\
-        <h1>We keep you hauling</h1><p>Trailer and anchor winches serviced on the quay, while \
-        you wait.</p><a class=\"button\" href=\"/book/\">Book a service</a></section><section>\
-        <h2>What we service</h2><ul><li>Hand and electric trailer winches up to two tonnes</li>\
-        <li>Anchor windlasses for boats up to twelve metres</li><li>Capstans, drums and rope \
-        guides</li></ul></section><section><h2>How it works</h2><p>Bring the winch or the whole \
-        trailer to the yard on any weekday morning. We strip it, clean it, replace worn pawls and \
-        bearings, grease it and test it under load before you leave.</p></section><section>\
-        <h2>Pricing</h2><p>A hand winch service costs forty pounds, an electric winch seventy, \
-        parts extra. Every service carries a twelve month guarantee.</p></section><section>\
-        <h2>Get a quote</h2><p>Call the yard or send us the make and model of your winch and we \
-        will reply the same day.</p></section></main><footer><p>Quayside Marine, Harbour Road\
-        </p></footer></body></html>";
     let url = Url::parse("https://quayside.example/services/winch-servicing/").expect("a URL");
-    let article = extract_article(html, &url).expect("an article");
-    assert_eq!(
-        article.title,
-        "Winch Servicing and Repairs | Quayside Marine"
-    );
+    let named = |title: &str, headline: &str| {
+        extract_article(&service_page(title, headline), &url)
+            .expect("an article")
+            .title
+    };
+    let whole = "Winch Servicing and Repairs | Quayside Marine";
+    assert_eq!(named(whole, "We keep you hauling"), whole);
+    let article =
+        extract_article(&service_page(whole, "We keep you hauling"), &url).expect("an article");
     assert!(
         article.body_text.contains("twelve month guarantee"),
         "{}",
         article.body_text
     );
+    let headline = "Winch servicing on the quay";
+    assert_eq!(named("Quayside Marine", headline), headline);
+    let keywords = ["winch servicing"; 12].join(", ");
+    assert_eq!(named(&keywords, headline), headline);
 }

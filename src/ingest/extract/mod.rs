@@ -36,6 +36,10 @@ pub use guard::MAX_HTML_BYTES;
 use second_reading::SecondReading;
 use text::plain_text;
 
+/// A page's `<title>` longer than this is a list of keywords for search engines, not the name
+/// of the page (see `extract_article`'s whole title).
+const MAX_WHOLE_TITLE_CHARS: usize = 150;
+
 /// Fewer visible characters than this is a stub, an error page or a paywall notice, not an
 /// article (Readability's own threshold for "probably readable").
 const MIN_ARTICLE_CHARS: usize = 140;
@@ -411,14 +415,19 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         )
     };
     // A service page, a manual or a listing is named by its `<title>` whole, the site's name
-    // with it (see `SecondReading::is_named_by_its_title`), unless that is only the site's name.
+    // with it (see `SecondReading::is_named_by_its_title`), unless it is dated and signed as an
+    // article is (a guide the site files with its manuals), or the title is only the site's
+    // name, or a list of keywords rather than a name.
+    let reads_as_article = published_at.is_some() && bylines.iter().flatten().next().is_some();
     let whole_title = second
         .as_ref()
-        .filter(|second| second.is_named_by_its_title())
+        .filter(|second| second.is_named_by_its_title() && !reads_as_article)
         .and(page.title_element.as_deref())
         .map(fields::plain_title)
         .filter(|whole| {
-            !whole.is_empty() && !fields::is_site_name(whole, site_name.as_deref(), page_url)
+            !whole.is_empty()
+                && whole.chars().count() <= MAX_WHOLE_TITLE_CHARS
+                && !fields::is_site_name(whole, site_name.as_deref(), page_url)
         });
     let page_title = title(page_title);
     let title = match (whole_title, headline) {

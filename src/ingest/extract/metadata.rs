@@ -20,6 +20,7 @@ const ARTICLE_TYPES: &[&str] = &[
     "ScholarlyArticle",
     "TechArticle",
     "SocialMediaPosting",
+    "DiscussionForumPosting",
     "LiveBlogPosting",
     "AnalysisNewsArticle",
     "OpinionNewsArticle",
@@ -426,7 +427,8 @@ fn linked_data(document: &Document) -> LinkedData {
     }
 }
 
-/// Flattens arrays and `@graph` lists into the list of described things.
+/// Flattens arrays, `@graph` lists and a page's `mainEntity` (a forum's `WebPage` holds its
+/// thread's `DiscussionForumPosting` there) into the list of described things.
 fn collect_nodes(value: Value, nodes: &mut Vec<Value>) {
     match value {
         Value::Array(items) => items
@@ -435,6 +437,9 @@ fn collect_nodes(value: Value, nodes: &mut Vec<Value>) {
         Value::Object(mut object) => {
             if let Some(graph) = object.remove("@graph") {
                 collect_nodes(graph, nodes);
+            }
+            if let Some(entity) = object.remove("mainEntity").filter(Value::is_object) {
+                collect_nodes(entity, nodes);
             }
             nodes.push(Value::Object(object));
         }
@@ -543,6 +548,22 @@ mod tests {
         assert_eq!(page.site_name.as_deref(), Some("The Daily Spoon"));
         assert_eq!(page.language.as_deref(), Some("en-GB"));
         assert_eq!(page.lead_image.as_deref(), Some("/lead.jpg"));
+    }
+
+    #[test]
+    fn a_forum_threads_opening_post_is_read_from_the_pages_main_entity() {
+        let html = r#"<head><script type="application/ld+json">{"@context":"https://schema.org",
+            "@type":"WebPage","mainEntity":{"@type":"DiscussionForumPosting",
+            "headline":"Synthetic rope on a trailer winch?","datePublished":"2024-03-06T02:52:19Z",
+            "author":{"@type":"Person","name":"mara"}}}</script></head><body>
+            <article itemprop="comment"><span itemprop="author">tobias</span></article></body>"#;
+        let page = read(&Document::from(html));
+        assert_eq!(
+            page.title.as_deref(),
+            Some("Synthetic rope on a trailer winch?")
+        );
+        assert_eq!(page.byline.as_deref(), Some("mara"));
+        assert_eq!(page.published.as_deref(), Some("2024-03-06T02:52:19Z"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What a page says about itself: JSON-LD, `<meta>` tags, `<time>` and `<html lang>`.
 
 use std::collections::HashMap;
+use std::iter;
 
 use dom_query::{Document, NodeRef};
 use serde_json::Value;
@@ -279,26 +280,35 @@ fn time_element(document: &Document) -> Option<String> {
     })
 }
 
-/// Where pages name their author in the markup, best first.
+/// The name a page's microdata declares for its author's person. It may be a forum's user name
+/// with digits ("user3080392"), which the other places are not trusted with.
+const MICRODATA_NAME: &str = "[itemprop=author] [itemprop=name]";
+/// Where else pages name their author in the markup, best first.
 const BYLINE_SELECTORS: &[&str] = &[
-    "[itemprop=author] [itemprop=name]",
     "a[rel=author]",
     "[itemprop=author]",
     "[class*=author-name]",
     "[class*=byline] a",
     "[class*=author] a[href*=author]",
 ];
-/// A name is a few words, without digits.
+/// A name is a few words, without digits (unless microdata declares it).
 const MAX_NAME_CHARS: usize = 60;
 
 fn byline_element(document: &Document) -> Option<String> {
-    BYLINE_SELECTORS.iter().find_map(|selector| {
-        let name = clean(&document.select_single(selector).text());
+    let declared = iter::once((MICRODATA_NAME, true));
+    let guessed = BYLINE_SELECTORS.iter().map(|selector| (*selector, false));
+    declared.chain(guessed).find_map(|(selector, is_declared)| {
+        let element = document.select_single(selector);
+        // Microdata gives a name in a `<meta>` element's `content` (Stack Exchange's askers).
+        let name = match element.attr("content") {
+            Some(content) if element.is("meta") => clean(&content),
+            _ => clean(&element.text()),
+        };
         let words = name.split(' ').count();
         let plausible = !name.is_empty()
             && words <= 6
             && name.chars().count() <= MAX_NAME_CHARS
-            && !name.chars().any(|c| c.is_ascii_digit());
+            && (is_declared || !name.chars().any(|c| c.is_ascii_digit()));
         plausible.then_some(name)
     })
 }
@@ -564,6 +574,20 @@ mod tests {
         );
         assert_eq!(page.byline.as_deref(), Some("mara"));
         assert_eq!(page.published.as_deref(), Some("2024-03-06T02:52:19Z"));
+    }
+
+    #[test]
+    fn microdata_names_the_asker_of_a_question() {
+        let html = r#"<body><div itemprop="mainEntity" itemscope itemtype="https://schema.org/Question">
+            <div class="user-details" itemprop="author" itemscope itemtype="http://schema.org/Person">
+            <a href="/users/198419/user3080392" itemprop="url">user3080392</a>
+            <meta itemprop="name" content="user3080392"/><span>193 reputation</span></div></div>
+            <p class="byline">Posted by <a href="/u/7">winch42</a></p></body>"#;
+        let page = read(&Document::from(html));
+        assert_eq!(page.byline_element.as_deref(), Some("user3080392"));
+        let undeclared = html.replace("itemprop=\"name\" ", "");
+        let page = read(&Document::from(undeclared.as_str()));
+        assert_eq!(page.byline_element, None);
     }
 
     #[test]

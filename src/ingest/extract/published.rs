@@ -42,8 +42,8 @@ const MAX_DATE_LINE_CHARS: usize = 160;
 /// How many date-line candidates are read, in page order, before giving up.
 const MAX_CANDIDATES: usize = 40;
 
-/// A date in the URL's path: `/2024/05/17/`, `/2024-05-17-title`, `/20240517/`. A year and
-/// month alone are not a day and are left alone.
+/// A date in the URL's path: `/2024/05/17/`, `/2024-05-17-title`, `/2024-05-17+Title`,
+/// `/20240517/`. A year and month alone are not a day and are left alone.
 pub fn from_url(url: &Url) -> Option<String> {
     let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
     for (index, segment) in segments.iter().enumerate() {
@@ -61,6 +61,8 @@ pub fn from_url(url: &Url) -> Option<String> {
         }
         let dashed: Vec<&str> = segment.splitn(4, '-').collect();
         if let [year, month, day, ..] = dashed[..]
+            // The day runs to the next mark: `15+Rust+backend`, `17.html`, `17_fish`.
+            && let Some(day) = day.split(|c: char| !c.is_ascii_alphanumeric()).next()
             && let (Some(year), Some(month), Some(day)) =
                 (number(year, 4), number(month, 2), number(day, 2))
         {
@@ -224,6 +226,11 @@ mod tests {
             date("https://a.example/2024-05-17-fish.html").as_deref(),
             Some("2024-05-17")
         );
+        assert_eq!(
+            date("https://a.example/articles/2025-12-15+Rust+GCC:+fish").as_deref(),
+            Some("2025-12-15")
+        );
+        assert_eq!(date("https://a.example/2024-05-17th-fish"), None);
         assert_eq!(
             date("https://a.example/p/20240517/fish").as_deref(),
             Some("2024-05-17")

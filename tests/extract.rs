@@ -725,6 +725,14 @@ fn a_service_page_is_named_by_its_title() {
         "{}",
         article.body_text
     );
+    // Signed only by the site and dated, as WordPress dates every page: not an article.
+    let signed_by_the_site = service_page(whole, "We keep you hauling").replace(
+        "</head>",
+        "<meta name=\"author\" content=\"Quayside Marine\">\
+         <meta property=\"article:published_time\" content=\"2025-03-04\"></head>",
+    );
+    let article = extract_article(&signed_by_the_site, &url).expect("an article");
+    assert_eq!(article.title, whole);
     let headline = "Winch servicing on the quay";
     assert_eq!(named("Quayside Marine", headline), headline);
     let keywords = ["winch servicing"; 12].join(", ");

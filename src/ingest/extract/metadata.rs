@@ -7,7 +7,7 @@ use dom_query::{Document, NodeRef};
 use serde_json::Value;
 
 use super::dates::{is_machine_written, normalize_date};
-use super::fields::squash;
+use super::fields::{self, squash};
 use super::headline::HeadlineTexts;
 use super::published;
 use super::tags::decode_references;
@@ -21,7 +21,6 @@ const ARTICLE_TYPES: &[&str] = &[
     "ScholarlyArticle",
     "TechArticle",
     "SocialMediaPosting",
-    "DiscussionForumPosting",
     "LiveBlogPosting",
     "AnalysisNewsArticle",
     "OpinionNewsArticle",
@@ -31,6 +30,9 @@ const ARTICLE_TYPES: &[&str] = &[
     "Review",
     "Recipe",
 ];
+
+/// schema.org types of a forum thread's opening post, read as the article when nothing else is.
+const THREAD_TYPES: &[&str] = &["DiscussionForumPosting"];
 
 /// `<meta>` keys (name, property or itemprop, lower case), best first.
 const TITLE_KEYS: &[&str] = &["og:title", "twitter:title", "dc.title", "headline"];
@@ -280,8 +282,9 @@ fn time_element(document: &Document) -> Option<String> {
     })
 }
 
-/// The name a page's microdata declares for its author's person. It may be a forum's user name
-/// with digits ("user3080392"), which the other places are not trusted with.
+/// The name a page's microdata declares for an author's person (the first outside comments:
+/// an article's author, a thread's or a question's starter). It may be a forum's user name with
+/// digits ("user3080392"), which the other places are not trusted with.
 const MICRODATA_NAME: &str = "[itemprop=author] [itemprop=name]";
 /// Where else pages name their author in the markup, best first.
 const BYLINE_SELECTORS: &[&str] = &[
@@ -291,26 +294,37 @@ const BYLINE_SELECTORS: &[&str] = &[
     "[class*=byline] a",
     "[class*=author] a[href*=author]",
 ];
-/// A name is a few words, without digits (unless microdata declares it).
+/// Where a page's comments are: the authors named there are not the article's.
+const COMMENTS: &str =
+    "[itemprop~=comment], [itemtype$=Comment], #comments, .comment, .comments, .commentlist";
+/// A name is a few words.
 const MAX_NAME_CHARS: usize = 60;
 
+/// The first author the page's markup names outside its comments, as `fields::byline` takes
+/// it: a place whose name is not one (a link to a profile, a number) gives way to the next.
 fn byline_element(document: &Document) -> Option<String> {
     let declared = iter::once((MICRODATA_NAME, true));
     let guessed = BYLINE_SELECTORS.iter().map(|selector| (*selector, false));
     declared.chain(guessed).find_map(|(selector, is_declared)| {
-        let element = document.select_single(selector);
-        // Microdata gives a name in a `<meta>` element's `content` (Stack Exchange's askers).
+        let found = document.select(selector);
+        let element = found.nodes().iter().find(|node| !is_in_comments(node))?;
         let name = match element.attr("content") {
-            Some(content) if element.is("meta") => clean(&content),
+            // Microdata may give the name in a `<meta>` (Stack Exchange's askers).
+            Some(content) if is_declared && element.is("meta") => clean(&content),
             _ => clean(&element.text()),
         };
-        let words = name.split(' ').count();
-        let plausible = !name.is_empty()
-            && words <= 6
+        let plausible = name.split(' ').count() <= 6
             && name.chars().count() <= MAX_NAME_CHARS
             && (is_declared || !name.chars().any(|c| c.is_ascii_digit()));
-        plausible.then_some(name)
+        plausible.then(|| fields::byline(Some(name))).flatten()
     })
+}
+
+fn is_in_comments(node: &NodeRef) -> bool {
+    node.is(COMMENTS)
+        || node
+            .ancestors_it(None)
+            .any(|ancestor| ancestor.is(COMMENTS))
 }
 
 /// The text of the page's only `<h1>` outside `<nav>`, `<footer>` and `<aside>`, if it is of
@@ -400,10 +414,13 @@ fn linked_data(document: &Document) -> LinkedData {
             collect_nodes(value, &mut nodes);
         }
     }
-    let by_id: HashMap<&str, &Value> = nodes
-        .iter()
-        .filter_map(|node| Some((node.get("@id")?.as_str()?, node)))
-        .collect();
+    let mut by_id: HashMap<&str, &Value> = HashMap::new();
+    for node in &nodes {
+        if let Some(id) = node.get("@id").and_then(Value::as_str) {
+            // The first description of a thing, not a later mention of it.
+            by_id.entry(id).or_insert(node);
+        }
+    }
     let resolve = |value: &'_ Value| -> Value {
         match value.get("@id").and_then(Value::as_str) {
             Some(id) if value.as_object().is_some_and(|object| object.len() == 1) => {
@@ -412,7 +429,12 @@ fn linked_data(document: &Document) -> LinkedData {
             _ => value.clone(),
         }
     };
-    let article = nodes.iter().find(|node| has_type(node, ARTICLE_TYPES));
+    // A forum thread's posting only when nothing else is an article: a page may describe its
+    // comments so too.
+    let article = nodes
+        .iter()
+        .find(|node| has_type(node, ARTICLE_TYPES))
+        .or_else(|| nodes.iter().find(|node| has_type(node, THREAD_TYPES)));
     // Yoast and others put the dates on the WebPage node and the article elsewhere.
     let page = nodes.iter().find(|node| has_type(node, &["WebPage"]));
     let Some(main) = article.or(page) else {
@@ -437,8 +459,9 @@ fn linked_data(document: &Document) -> LinkedData {
     }
 }
 
-/// Flattens arrays, `@graph` lists and a page's `mainEntity` (a forum's `WebPage` holds its
-/// thread's `DiscussionForumPosting` there) into the list of described things.
+/// Flattens arrays, `@graph` lists and the one thing a page's `mainEntity` describes (a forum's
+/// `WebPage` holds its thread's `DiscussionForumPosting` there) into the list of described
+/// things.
 fn collect_nodes(value: Value, nodes: &mut Vec<Value>) {
     match value {
         Value::Array(items) => items
@@ -448,7 +471,12 @@ fn collect_nodes(value: Value, nodes: &mut Vec<Value>) {
             if let Some(graph) = object.remove("@graph") {
                 collect_nodes(graph, nodes);
             }
-            if let Some(entity) = object.remove("mainEntity").filter(Value::is_object) {
+            // One thing, described here: a list is a collection's items or a FAQ's questions,
+            // and a bare `{"@id": …}` points to a node described elsewhere.
+            if let Some(entity) = object
+                .remove("mainEntity")
+                .filter(|entity| entity.get("@type").is_some())
+            {
                 collect_nodes(entity, nodes);
             }
             nodes.push(Value::Object(object));
@@ -565,8 +593,7 @@ mod tests {
         let html = r#"<head><script type="application/ld+json">{"@context":"https://schema.org",
             "@type":"WebPage","mainEntity":{"@type":"DiscussionForumPosting",
             "headline":"Synthetic rope on a trailer winch?","datePublished":"2024-03-06T02:52:19Z",
-            "author":{"@type":"Person","name":"mara"}}}</script></head><body>
-            <article itemprop="comment"><span itemprop="author">tobias</span></article></body>"#;
+            "author":{"@type":"Person","name":"mara"}}}</script></head><body></body>"#;
         let page = read(&Document::from(html));
         assert_eq!(
             page.title.as_deref(),
@@ -577,9 +604,30 @@ mod tests {
     }
 
     #[test]
+    fn a_main_entity_that_only_points_elsewhere_leaves_the_thing_it_names_whole() {
+        let html = r##"<head><script type="application/ld+json">{"@graph":[
+            {"@type":"Person","@id":"#ann","name":"Ann Lee"},
+            {"@type":"NewsArticle","headline":"Quay opens","author":{"@id":"#ann"}},
+            {"@type":"WebPage","mainEntity":{"@id":"#ann"}}]}</script></head>"##;
+        let page = read(&Document::from(html));
+        assert_eq!(page.byline.as_deref(), Some("Ann Lee"));
+    }
+
+    #[test]
+    fn a_comments_authors_and_a_profile_link_are_not_the_byline() {
+        let html = r#"<body><meta itemprop="author" content="https://social.example/annlee">
+            <p class="author-name">Ann Lee</p><ol id="comments"><li itemprop="comment" itemscope
+            itemtype="https://schema.org/Comment"><span itemprop="author" itemscope>
+            <span itemprop="name">Bo Troll</span></span></li></ol></body>"#;
+        let page = read(&Document::from(html));
+        assert_eq!(page.byline_element.as_deref(), Some("Ann Lee"));
+    }
+
+    #[test]
     fn microdata_names_the_asker_of_a_question() {
-        let html = r#"<body><div itemprop="mainEntity" itemscope itemtype="https://schema.org/Question">
-            <div class="user-details" itemprop="author" itemscope itemtype="http://schema.org/Person">
+        let html = r#"<body><div itemprop="mainEntity" itemscope
+            itemtype="https://schema.org/Question"><div class="user-details" itemprop="author"
+            itemscope itemtype="http://schema.org/Person">
             <a href="/users/198419/user3080392" itemprop="url">user3080392</a>
             <meta itemprop="name" content="user3080392"/><span>193 reputation</span></div></div>
             <p class="byline">Posted by <a href="/u/7">winch42</a></p></body>"#;

@@ -104,9 +104,10 @@ impl SecondReading {
     }
 
     /// Whether the page is named by its whole `<title>`, as a browser's tab names it, rather than
-    /// by its `<h1>`: a service page's `<h1>` is more often a slogan ("We're really good at email"),
-    /// and a manual's or a listing's names a section that means nothing without the site's name
-    /// ("Functions", "Technology"), which the `<title>` gives ("Functions - JavaScript | MDN").
+    /// by its `<h1>`: a service page's `<h1>` is more often a slogan ("We're really good at
+    /// email"), and a manual's or a listing's names a section that means nothing without the
+    /// site's name ("Functions", "Technology"), which the `<title>` gives ("Functions -
+    /// JavaScript | MDN").
     pub fn is_named_by_its_title(&self) -> bool {
         matches!(
             self.kind,

@@ -183,18 +183,23 @@ fn is_date_line(node: &NodeRef) -> bool {
         && !ELSEWHERE_HINTS.iter().any(|hint| hints.contains(hint))
 }
 
-/// The elements that hold the page's first `<h1>`: the article and the page around it, whatever
-/// their classes say ("story-template-sidebar" names a layout, not a sidebar).
+/// How many of the page's `<h1>` elements vouch for the elements around them.
+const MAX_HEADLINES: usize = 4;
+
+/// The elements that hold the page's first `<h1>` elements: the article and the page around
+/// it, whatever their classes say ("story-template-sidebar" names a layout, not a sidebar).
+/// Not only the first: a site's header may say its name in an `<h1>` before the article's.
 struct ArticleContainers(HashSet<NodeId>);
 
 impl ArticleContainers {
     fn of(document: &Document) -> Self {
-        let headline = document.select_single("h1");
-        let containers = headline
+        let headlines = document.select("h1");
+        let containers = headlines
             .nodes()
-            .first()
-            .map(|headline| headline.ancestors_it(None).map(|node| node.id).collect())
-            .unwrap_or_default();
+            .iter()
+            .take(MAX_HEADLINES)
+            .flat_map(|headline| headline.ancestors_it(None).map(|node| node.id))
+            .collect();
         Self(containers)
     }
 
@@ -270,5 +275,12 @@ mod tests {
         let teaser = r#"<body><h1>Kettles</h1><div class="sidebar">
             <span class="date">May 1, 2020</span></div></body>"#;
         assert_eq!(from_date_lines(&Document::from(teaser)), None);
+        let site_named_first = r#"<body><header><h1>The Harbour Post</h1></header>
+            <div class="story-sidebar-layout"><h1>Kettles compared</h1>
+            <div class="story-date">June 2, 2022</div><p>Text</p></div></body>"#;
+        assert_eq!(
+            from_date_lines(&Document::from(site_named_first)).as_deref(),
+            Some("2022-06-02")
+        );
     }
 }

@@ -418,14 +418,14 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
     // with it (see `SecondReading::is_named_by_its_title`), unless it is dated and signed as an
     // article is (a guide the site files with its manuals), or the title is only the site's
     // name, or a list of keywords rather than a name.
-    let reads_as_article = published_at.is_some()
+    let dated_and_signed = published_at.is_some()
         && bylines
             .iter()
             .flatten()
             .any(|name| !fields::names_site(name, site_name.as_deref(), page_url));
     let whole_title = second
         .as_ref()
-        .filter(|second| second.is_named_by_its_title() && !reads_as_article)
+        .filter(|second| second.is_named_by_its_title() && !dated_and_signed)
         .and(page.title_element.as_deref())
         .map(fields::plain_title)
         .filter(|whole| {

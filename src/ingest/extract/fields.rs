@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use url::Url;
 
 use super::dates::{before_date, date_in_text};
-use super::metadata::clean;
-use super::tags::{TagKind, TagScanner, decode_references};
+use super::metadata::{clean, clean_decoded};
+use super::tags::{TagKind, TagScanner};
 
 /// Where the canonical link is looked for: it belongs in the head, which rarely runs this long.
 const HEAD_SCAN_BYTES: usize = 512 * 1024;
@@ -112,7 +112,7 @@ pub fn title(
     page_url: &Url,
     body_text: &str,
 ) -> String {
-    let title = plain_title(raw);
+    let title = clean_decoded(raw);
     if title.is_empty() {
         return first_words(body_text);
     }
@@ -140,12 +140,6 @@ pub fn title(
         }
     }
     title
-}
-
-/// A title as a reader sees it: character references left in it decoded (the site escaped them
-/// twice: "And finally&#8230;"), whitespace collapsed.
-pub fn plain_title(raw: &str) -> String {
-    clean(&decode_references(raw.as_bytes()))
 }
 
 /// Whether a part of a title is the site's name: its `og:site_name`, or its host name, maybe
@@ -199,7 +193,7 @@ pub fn headline_fits_title(
     site_name: Option<&str>,
     page_url: &Url,
 ) -> bool {
-    let title = clean(&decode_references(raw_title.as_bytes()));
+    let title = clean_decoded(raw_title);
     let lower = |word: String| word.to_lowercase();
     // The site's name is in most titles and in a promotion's heading ("A message from the
     // founder of SiliconANGLE") alike: sharing it does not show they name the same thing.

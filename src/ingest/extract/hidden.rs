@@ -18,9 +18,6 @@ use dom_query::{Document, NodeRef, Selection};
 /// Classes that hide an element at every screen width.
 const HIDING_CLASSES: [&str; 4] = ["hidden", "hide", "d-none", "is-hidden"];
 
-/// The elements to look at: any with one of `HIDING_CLASSES`.
-const HIDING_SELECTOR: &str = ".hidden, .hide, .d-none, .is-hidden";
-
 /// What a hidden element may hold only when the page hides its content until its scripts run
 /// (to show it without a flash of unstyled text), or when a reader opens it with a click (a
 /// tab's panel): it stays.
@@ -33,7 +30,9 @@ const CONTROL_ATTRIBUTES: [&str; 4] = ["aria-controls", "data-target", "data-bs-
 
 /// Removes the elements the page's style sheets hide (see the module), before the page is read.
 pub fn remove_hidden(document: &Document) {
-    let candidates = document.select(HIDING_SELECTOR);
+    // The selector engine narrows the candidates: any element with one of `HIDING_CLASSES`.
+    let selector = HIDING_CLASSES.map(|class| format!(".{class}")).join(", ");
+    let candidates = document.select(&selector);
     if !candidates.exists() {
         return;
     }

@@ -506,7 +506,7 @@ fn string_field(node: &Value, keys: &[&str]) -> Option<String> {
             .as_str()
             .or_else(|| value.get("name").and_then(Value::as_str))
             .or_else(|| value.as_array()?.first()?.as_str())?;
-        Some(clean(&decode_references(text.as_bytes()))).filter(|text| !text.is_empty())
+        Some(clean_decoded(text)).filter(|text| !text.is_empty())
     })
 }
 
@@ -526,7 +526,7 @@ fn names(author: &Value, resolve: &impl Fn(&Value) -> Value, organizations: bool
             .or_else(|| value.get("name").and_then(Value::as_str))
             // A name given as a list of one ("name": ["Ann Example"]).
             .or_else(|| value.get("name")?.as_array()?.first()?.as_str())?;
-        let name = clean(&decode_references(name.as_bytes()));
+        let name = clean_decoded(name);
         (!name.is_empty() && !name.starts_with("http")).then_some(name)
     };
     let mut found: Vec<String> = match author {
@@ -551,6 +551,12 @@ fn image_url(image: &Value) -> Option<String> {
             .and_then(image_url),
         _ => None,
     }
+}
+
+/// `clean` after decoding the character references left in a text (the site escaped them
+/// twice: "And finally&#8230;").
+pub fn clean_decoded(raw: &str) -> String {
+    clean(&decode_references(raw.as_bytes()))
 }
 
 /// Collapses runs of whitespace and drops control characters.

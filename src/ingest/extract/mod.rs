@@ -427,7 +427,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ParsedArticle, Extr
         .as_ref()
         .filter(|second| second.is_named_by_its_title() && !dated_and_signed)
         .and(page.title_element.as_deref())
-        .map(fields::plain_title)
+        .map(metadata::clean_decoded)
         .filter(|whole| {
             !whole.is_empty()
                 && whole.chars().count() <= MAX_WHOLE_TITLE_CHARS

@@ -1,6 +1,7 @@
 //! The command line: `tearsheet serve`, `tearsheet import`, `tearsheet extract`.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -151,6 +152,9 @@ pub struct ReextractArgs {
     pub all: bool,
     /// Article ids (the 16 hex digits in a permalink).
     pub ids: Vec<String>,
+    /// Pages read and extracted at once [default: the machine's cores].
+    #[arg(long, short = 'j')]
+    pub jobs: Option<NonZeroUsize>,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

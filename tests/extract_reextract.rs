@@ -1,31 +1,52 @@
 //! `tearsheet reextract`: an article archived from a loopback site is extracted again from the
 //! page stored with it; the text is replaced, the permalink kept, and a bad id changes nothing.
+//! Several pages are read at once, and one that holds no article any more stops none of the
+//! others.
 
 mod common;
 mod fixture_site;
 
-use common::{TestApp, id_in, write_corpus};
+use std::num::NonZeroUsize;
+
+use common::{TestApp, database_url, id_in, write_corpus};
 use fixture_site::{Answer, FixtureSite, LOOPBACK, response};
 use tearsheet::article::ArticleId;
 use tearsheet::commands::{ReextractSummary, reextract};
 
 const STORY: &str = include_str!("fixtures/pages/story.html");
 
+/// One page at a time, as before pages were read at once.
+const ONE_AT_A_TIME: NonZeroUsize = NonZeroUsize::MIN;
+
 /// Archives the story through the API and returns its permalink.
 async fn archive_story(app: &TestApp) -> String {
-    let site = FixtureSite::start(LOOPBACK, |_| {
+    archive_stories(app, 1).await.remove(0)
+}
+
+/// Archives the story from `count` addresses (so as `count` articles) and returns their
+/// permalinks.
+async fn archive_stories(app: &TestApp, count: usize) -> Vec<String> {
+    // Each address names itself as the page's canonical one.
+    let site = FixtureSite::start(LOOPBACK, |request| {
+        let page = STORY.replace("/news/night-ferry-strike", &request.path);
         Answer::Now(response(
             "200 OK",
             &[("Content-Type", "text/html; charset=utf-8")],
-            STORY.as_bytes(),
+            page.as_bytes(),
         ))
     })
     .await;
-    let created = app.submit_to_api(&site.url("/story")).await;
-    assert_eq!(created.status(), 201);
-    let body: serde_json::Value =
-        serde_json::from_str(&created.text().await.expect("body")).expect("json");
-    body["permalink"].as_str().expect("permalink").to_owned()
+    let mut permalinks = Vec::with_capacity(count);
+    for number in 0..count {
+        let created = app
+            .submit_to_api(&site.url(&format!("/story-{number}")))
+            .await;
+        assert_eq!(created.status(), 201);
+        let body: serde_json::Value =
+            serde_json::from_str(&created.text().await.expect("body")).expect("json");
+        permalinks.push(body["permalink"].as_str().expect("permalink").to_owned());
+    }
+    permalinks
 }
 
 /// What an older extractor might have stored: another title (and slug), a poorer text.
@@ -48,7 +69,7 @@ async fn make_stale(app: &TestApp, id: &str) {
 /// Makes the article stale and extracts it again alone: how many were updated.
 async fn read_again(app: &TestApp, id: &str) -> usize {
     make_stale(app, id).await;
-    reextract(&app.store, &[id.to_owned()])
+    reextract(&app.store, &[id.to_owned()], ONE_AT_A_TIME)
         .await
         .expect("reextract")
         .updated
@@ -93,7 +114,7 @@ async fn stored_pages_are_extracted_again_under_the_same_permalink() {
     let imported = format!("{:016x}", 0);
     make_stale(&app, &id).await;
 
-    let summary = reextract(&app.store, &[id.clone(), imported])
+    let summary = reextract(&app.store, &[id.clone(), imported], ONE_AT_A_TIME)
         .await
         .expect("reextract");
     assert_eq!(
@@ -113,7 +134,7 @@ async fn stored_pages_are_extracted_again_under_the_same_permalink() {
     let found = app.page("/search?q=rosters").await;
     assert!(found.contains(&id), "the search index follows the new text");
 
-    let again = reextract(&app.store, std::slice::from_ref(&id))
+    let again = reextract(&app.store, std::slice::from_ref(&id), ONE_AT_A_TIME)
         .await
         .expect("again");
     assert_eq!(again.unchanged, 1);
@@ -126,7 +147,8 @@ async fn a_bad_id_stops_the_run_before_anything_is_written() {
     let id = id_in(&permalink);
     make_stale(&app, &id).await;
     for bad in ["not-an-id", "0123456789abcdef"] {
-        let error = reextract(&app.store, &[id.clone(), bad.to_owned()])
+        let jobs = NonZeroUsize::new(2).expect("two");
+        let error = reextract(&app.store, &[id.clone(), bad.to_owned()], jobs)
             .await
             .expect_err("a bad id is refused");
         assert!(error.to_string().contains(bad), "{error}");
@@ -135,6 +157,90 @@ async fn a_bad_id_stops_the_run_before_anything_is_written() {
     assert_eq!(
         (slug.as_str(), text.as_str()),
         ("ferry-crews", "Cookie banner text")
+    );
+}
+
+#[tokio::test]
+async fn pages_are_read_again_several_at_a_time_each_under_its_own_permalink() {
+    let app = TestApp::start().await;
+    let ids: Vec<String> = archive_stories(&app, 3)
+        .await
+        .iter()
+        .map(|p| id_in(p))
+        .collect();
+    app.import(&[write_corpus(app.dir.path(), 1)]).await;
+    for id in &ids {
+        make_stale(&app, id).await;
+    }
+    // The middle page no longer holds an article.
+    let empty_page =
+        zstd::encode_all(&b"<html><body><p>Gone.</p></body></html>"[..], 3).expect("compress");
+    sqlx::query("UPDATE raw_sources SET bytes = ?1 WHERE article_id = ?2")
+        .bind(empty_page)
+        .bind(&ids[1])
+        .execute(app.store.pool())
+        .await
+        .expect("replace the page");
+    let imported = format!("{:016x}", 0);
+    let all = [ids.clone(), vec![imported]].concat();
+
+    let jobs = NonZeroUsize::new(3).expect("three");
+    let summary = reextract(&app.store, &all, jobs).await.expect("reextract");
+    assert_eq!(
+        summary,
+        ReextractSummary {
+            updated: 2,
+            failed: 1,
+            skipped: 1,
+            ..ReextractSummary::default()
+        }
+    );
+    for id in [&ids[0], &ids[2]] {
+        let (title, slug, text) = stored(&app, id).await;
+        assert_eq!(title, "Night Ferry Crews Vote to Strike");
+        assert_eq!(slug, "ferry-crews", "the slug given out stays");
+        assert!(text.contains("voted on Sunday to strike"), "{id}: {text}");
+    }
+    let (_, _, kept) = stored(&app, &ids[1]).await;
+    assert_eq!(kept, "Cookie banner text", "kept as it was");
+}
+
+/// `tearsheet reextract --all` as a person runs it: `--jobs 0` is refused before anything is
+/// read, and `--jobs 2` reads the stale article again.
+#[tokio::test]
+async fn the_command_takes_a_number_of_jobs() {
+    let app = TestApp::start().await;
+    let id = id_in(&archive_story(&app).await);
+    make_stale(&app, &id).await;
+    let run = |jobs: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tearsheet"))
+            .args(["reextract", "--all", "--jobs", jobs, "--database-url"])
+            .arg(database_url(app.dir.path()))
+            .output()
+            .expect("run reextract")
+    };
+
+    let refused = run("0");
+    assert_eq!(refused.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("--jobs"), "{message}");
+    assert_eq!(stored(&app, &id).await.2, "Cookie banner text");
+
+    let done = run("2");
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&done.stdout).trim(),
+        "updated 1, unchanged 0, failed 0, skipped 0 (no stored page)"
+    );
+    assert!(
+        stored(&app, &id)
+            .await
+            .2
+            .contains("voted on Sunday to strike")
     );
 }
 

@@ -2,11 +2,12 @@
 //! WCXB layout) and prints one table of its scores and timings. See README.md, "Extraction".
 //!
 //! `cargo bench --bench extraction -- DATASET_DIR [--limit N] [--json] [--pages FILE]
-//! [--recode LABEL [--undeclared]] [--ceiling]`
+//! [--recode LABEL [--undeclared]] [--ceiling] [--reextract]`
 #![allow(clippy::print_stdout)]
 
 mod dataset;
 mod metrics;
+mod reextract;
 mod report;
 
 use std::fs::File;
@@ -35,6 +36,8 @@ struct Options {
     undeclared: bool,
     /// Also score the best of the readings the pipeline chooses between on each page.
     ceiling: bool,
+    /// Instead of scoring, time `tearsheet reextract --all` over the pages (see `reextract`).
+    reextract: bool,
 }
 
 fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
@@ -47,6 +50,7 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, Stri
         recode: None,
         undeclared: false,
         ceiling: false,
+        reextract: false,
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -55,6 +59,7 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, Stri
             "--json" => options.json = true,
             "--undeclared" => options.undeclared = true,
             "--ceiling" => options.ceiling = true,
+            "--reextract" => options.reextract = true,
             "--limit" => {
                 let limit = value("--limit")?;
                 options.limit = Some(limit.parse().map_err(|_| format!("--limit {limit}?"))?);
@@ -96,6 +101,10 @@ fn run(options: &Options) -> Result<(), String> {
     let mut dataset = dataset::load(&options.dataset)?;
     if let Some(limit) = options.limit {
         dataset.pages.truncate(limit);
+    }
+    if options.reextract {
+        print!("{}", reextract::measure(&dataset.pages)?);
+        return Ok(());
     }
     let mut page_log = match &options.pages {
         Some(path) => Some(BufWriter::new(

@@ -47,6 +47,16 @@ impl Store {
         )
     }
 
+    /// Whether an article of this id is in the archive (deleted ones are not).
+    pub async fn has_article(&self, id: &ArticleId) -> Result<bool, Error> {
+        Ok(
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?1)")
+                .bind(id.as_str())
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// The stored page of an article and its latest fetch. A page imported from an export has
     /// no fetch on record: it is read against the URL it was imported with.
     pub async fn stored_page(&self, id: &ArticleId) -> Result<Reextractable, Error> {

@@ -152,7 +152,8 @@ pub struct ReextractArgs {
     pub all: bool,
     /// Article ids (the 16 hex digits in a permalink).
     pub ids: Vec<String>,
-    /// Pages read and extracted at once [default: the machine's cores].
+    /// Pages extracted at once, with up to four times as many read ahead [default: the
+    /// machine's cores].
     #[arg(long, short = 'j')]
     pub jobs: Option<NonZeroUsize>,
     #[command(flatten)]

@@ -10,12 +10,14 @@ use std::num::NonZeroUsize;
 
 use common::{TestApp, database_url, id_in, write_corpus};
 use fixture_site::{Answer, FixtureSite, LOOPBACK, response};
-use tearsheet::article::ArticleId;
+use tearsheet::article::{ArticleId, Slug};
 use tearsheet::commands::{ReextractSummary, reextract};
+use tearsheet::ingest::ParsedArticle;
+use tearsheet::store::{NewArticle, SourceKind};
 
 const STORY: &str = include_str!("fixtures/pages/story.html");
 
-/// One page at a time, as before pages were read at once.
+/// One page extracted at a time (four read ahead).
 const ONE_AT_A_TIME: NonZeroUsize = NonZeroUsize::MIN;
 
 /// Archives the story through the API and returns its permalink.
@@ -160,49 +162,87 @@ async fn a_bad_id_stops_the_run_before_anything_is_written() {
     );
 }
 
+/// More pages than are read ahead at once (four per job): each is saved under its own
+/// permalink, and one that no longer holds an article is kept as it was without stopping the
+/// pages after it.
 #[tokio::test]
-async fn pages_are_read_again_several_at_a_time_each_under_its_own_permalink() {
+async fn pages_are_read_ahead_and_each_saved_under_its_own_permalink() {
     let app = TestApp::start().await;
-    let ids: Vec<String> = archive_stories(&app, 3)
-        .await
+    let permalinks = archive_stories(&app, 6).await;
+    let ids: Vec<String> = permalinks
         .iter()
-        .map(|p| id_in(p))
+        .map(|permalink| id_in(permalink))
         .collect();
     app.import(&[write_corpus(app.dir.path(), 1)]).await;
     for id in &ids {
         make_stale(&app, id).await;
     }
-    // The middle page no longer holds an article.
+    // The fifth page, beyond the first ones read ahead, no longer holds an article.
     let empty_page =
         zstd::encode_all(&b"<html><body><p>Gone.</p></body></html>"[..], 3).expect("compress");
     sqlx::query("UPDATE raw_sources SET bytes = ?1 WHERE article_id = ?2")
         .bind(empty_page)
-        .bind(&ids[1])
+        .bind(&ids[4])
         .execute(app.store.pool())
         .await
         .expect("replace the page");
     let imported = format!("{:016x}", 0);
     let all = [ids.clone(), vec![imported]].concat();
 
-    let jobs = NonZeroUsize::new(3).expect("three");
-    let summary = reextract(&app.store, &all, jobs).await.expect("reextract");
+    let summary = reextract(&app.store, &all, ONE_AT_A_TIME)
+        .await
+        .expect("reextract");
     assert_eq!(
         summary,
         ReextractSummary {
-            updated: 2,
+            updated: 5,
             failed: 1,
             skipped: 1,
             ..ReextractSummary::default()
         }
     );
-    for id in [&ids[0], &ids[2]] {
+    for (number, id) in ids.iter().enumerate().filter(|(number, _)| *number != 4) {
         let (title, slug, text) = stored(&app, id).await;
-        assert_eq!(title, "Night Ferry Crews Vote to Strike");
+        assert_eq!(title, "Night Ferry Crews Vote to Strike", "page {number}");
         assert_eq!(slug, "ferry-crews", "the slug given out stays");
-        assert!(text.contains("voted on Sunday to strike"), "{id}: {text}");
+        assert!(
+            text.contains("voted on Sunday to strike"),
+            "{number}: {text}"
+        );
     }
-    let (_, _, kept) = stored(&app, &ids[1]).await;
+    let (_, _, kept) = stored(&app, &ids[4]).await;
     assert_eq!(kept, "Cookie banner text", "kept as it was");
+}
+
+/// An article deleted while its page was being read again stays deleted: the save finds it
+/// gone and writes nothing.
+#[tokio::test]
+async fn an_article_deleted_during_a_run_is_not_brought_back() {
+    let app = TestApp::start().await;
+    let permalink = archive_story(&app).await;
+    let id = ArticleId::parse(&id_in(&permalink)).expect("id");
+    let read_again = NewArticle {
+        id: id.clone(),
+        parsed: ParsedArticle {
+            title: "Night Ferry Crews Vote to Strike".into(),
+            body_text: "Read again.".into(),
+            body_html: "<p>Read again.</p>".into(),
+            ..ParsedArticle::default()
+        },
+        url_key: None,
+        site: None,
+        source_kind: SourceKind::Fetched,
+        source_name: "https://example.org/story".into(),
+        raw: STORY.as_bytes().to_vec(),
+    }
+    .prepare()
+    .expect("prepare");
+    assert!(app.store.delete_article(&id).await.expect("delete"));
+
+    let slug = Slug::from_stored("night-ferry-crews-vote-to-strike".into());
+    let saved = app.store.save_reextracted(&read_again, &slug).await;
+    assert_eq!(saved.expect("save"), None);
+    assert_eq!(app.get(&permalink).await.status(), 410, "still deleted");
 }
 
 /// `tearsheet reextract --all` as a person runs it: `--jobs 0` is refused before anything is

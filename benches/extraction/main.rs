@@ -77,6 +77,10 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, Stri
         }
     }
     options.dataset = dataset.ok_or("usage: cargo bench --bench extraction -- DATASET_DIR")?;
+    let scoring = options.json || options.pages.is_some() || options.recode.is_some();
+    if options.reextract && (scoring || options.ceiling) {
+        return Err("--reextract times re-extraction; it takes only --limit".to_owned());
+    }
     Ok(options)
 }
 

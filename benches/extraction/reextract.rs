@@ -1,10 +1,10 @@
 //! `--reextract`: how long `tearsheet reextract --all` takes over the dataset's pages, archived
 //! as fetched articles (imported from an export folder, each text file with its page beside
-//! it), one page at a time (`--jobs 1`, as before pages were read at once) beside the default
-//! (every core), alternating, in fresh copies of the same archive.
+//! it), one page extracted at a time (`--jobs 1`, as before) beside the default (every core),
+//! alternating, in fresh copies of the same archive.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -13,7 +13,7 @@ use crate::dataset::{Page, read_gzip};
 /// The release binary cargo built for this bench.
 const TEARSHEET: &str = env!("CARGO_BIN_EXE_tearsheet");
 
-/// Runs of each way; the table gives their medians.
+/// Runs of each way; the table gives their medians (the middle one: an odd number).
 const ROUNDS: usize = 3;
 
 /// One timed `reextract --all`: its wall time and the summary it printed.
@@ -35,12 +35,18 @@ pub fn measure(pages: &[Page]) -> Result<String, String> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let mut one_at_a_time = Vec::with_capacity(ROUNDS);
     let mut every_core = Vec::with_capacity(ROUNDS);
-    for _ in 0..ROUNDS {
-        one_at_a_time.push(reextract_copy(&archive, scratch.path(), Some(1))?);
-        every_core.push(reextract_copy(&archive, scratch.path(), None)?);
+    // Which way goes first alternates too, so neither always meets a warmer cache.
+    for round in 0..ROUNDS {
+        if round % 2 == 0 {
+            one_at_a_time.push(reextract_copy(&archive, scratch.path(), Some(1))?);
+            every_core.push(reextract_copy(&archive, scratch.path(), None)?);
+        } else {
+            every_core.push(reextract_copy(&archive, scratch.path(), None)?);
+            one_at_a_time.push(reextract_copy(&archive, scratch.path(), Some(1))?);
+        }
     }
     let (before, after) = (median(&one_at_a_time), median(&every_core));
-    let articles = articles_read(&every_core[0].summary);
+    let articles = articles_read(&every_core[0].summary)?;
     let per_second = |elapsed: Duration| articles as f64 / elapsed.as_secs_f64();
     let mut table = String::new();
     let _ = writeln!(
@@ -93,10 +99,17 @@ fn read_page(page: &Page) -> std::io::Result<Vec<u8>> {
     read_gzip(&page.html_path).map_err(std::io::Error::other)
 }
 
-/// Times `reextract --all` (with `--jobs` when given) in a fresh copy of `archive`.
+/// Times `reextract --all` (with `--jobs` when given) in a fresh copy of `archive` (with its
+/// write-ahead log, if `import` left one).
 fn reextract_copy(archive: &Path, scratch: &Path, jobs: Option<usize>) -> Result<Run, String> {
     let copy = scratch.join("copy.db");
-    std::fs::copy(archive, &copy).map_err(|error| error.to_string())?;
+    for suffix in ["", "-wal"] {
+        let from = PathBuf::from(format!("{}{suffix}", archive.display()));
+        if from.exists() {
+            std::fs::copy(&from, format!("{}{suffix}", copy.display()))
+                .map_err(|error| error.to_string())?;
+        }
+    }
     let url = database_url(&copy);
     let jobs = jobs.map(|jobs| jobs.to_string());
     let mut args = vec!["reextract", "--database-url", url.as_str(), "--all"];
@@ -142,10 +155,14 @@ fn median(runs: &[Run]) -> Duration {
 
 /// The articles `reextract` read again, from its summary (`updated N, unchanged N, failed N,
 /// skipped N ...`): all but the skipped.
-fn articles_read(summary: &str) -> usize {
-    summary
+fn articles_read(summary: &str) -> Result<usize, String> {
+    let counts: Vec<usize> = summary
         .split(", ")
         .filter(|part| !part.starts_with("skipped"))
-        .filter_map(|part| part.split_whitespace().nth(1)?.parse::<usize>().ok())
-        .sum()
+        .filter_map(|part| part.split_whitespace().nth(1)?.parse().ok())
+        .collect();
+    if counts.len() != 3 {
+        return Err(format!("reextract printed {summary:?}, not its summary"));
+    }
+    Ok(counts.iter().sum())
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
 use url::Url;
 
 use crate::article::{ArticleId, Slug};
@@ -25,7 +26,7 @@ pub struct ReextractSummary {
     pub unchanged: usize,
     /// The extractor found no article this time; the stored one is kept.
     pub failed: usize,
-    /// No stored page to read (imported from a text file).
+    /// No stored page to read (imported from a text file), or deleted during the run.
     pub skipped: usize,
 }
 
@@ -50,7 +51,7 @@ pub async fn run(args: ReextractArgs) -> Result<ExitCode, Error> {
 }
 
 /// Pages read ahead of the one being saved, per job: one slow page then holds up the saving,
-/// not the other jobs' extracting.
+/// not the other jobs' extracting. Each waits, extracted and ready to save, with its page.
 const READ_AHEAD: usize = 4;
 
 /// As many pages at a time as the machine has cores: extraction is CPU work.
@@ -80,15 +81,15 @@ pub async fn reextract(
     let mut waiting = checked.into_iter();
     let extracting = Arc::new(Semaphore::new(jobs.get()));
     let read_ahead = jobs.get() * READ_AHEAD;
-    let mut in_progress = VecDeque::with_capacity(read_ahead);
+    let mut in_progress = InOrder(VecDeque::with_capacity(read_ahead));
     loop {
-        while in_progress.len() < read_ahead
+        while in_progress.0.len() < read_ahead
             && let Some(id) = waiting.next()
         {
             let task = read_again(store.clone(), id, Arc::clone(&extracting));
-            in_progress.push_back(tokio::spawn(task));
+            in_progress.0.push_back(tokio::spawn(task));
         }
-        let Some(task) = in_progress.pop_front() else {
+        let Some(task) = in_progress.0.pop_front() else {
             break;
         };
         let (slug, article) = match task.await.map_err(stopped)?? {
@@ -104,11 +105,25 @@ pub async fn reextract(
             ReadAgain::Extracted { slug, article } => (slug, article),
         };
         match store.save_reextracted(&article, &slug).await? {
-            SaveOutcome::Unchanged => summary.unchanged += 1,
-            SaveOutcome::Updated | SaveOutcome::Inserted => summary.updated += 1,
+            None => summary.skipped += 1,
+            Some(SaveOutcome::Unchanged) => summary.unchanged += 1,
+            Some(SaveOutcome::Updated | SaveOutcome::Inserted) => summary.updated += 1,
         }
     }
     Ok(summary)
+}
+
+/// The tasks reading pages ahead, in the order their articles are saved. Those not yet awaited
+/// when the run stops (an error, or the caller giving up) are cancelled, not left to read and
+/// extract for nothing.
+struct InOrder(VecDeque<JoinHandle<Result<ReadAgain, Error>>>);
+
+impl Drop for InOrder {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
 }
 
 /// An article's stored page read again.

@@ -91,12 +91,22 @@ impl Store {
 
     /// Saves a re-extracted article through the one write path, in one transaction, then puts
     /// back its slug: a permalink once given out never changes, even when the title improves.
+    /// `None` when the article is no longer in the archive (deleted while its page was read):
+    /// it stays deleted.
     pub async fn save_reextracted(
         &self,
         prepared: &PreparedArticle,
         slug: &Slug,
-    ) -> Result<SaveOutcome, Error> {
+    ) -> Result<Option<SaveOutcome>, Error> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let still_there: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?1)")
+                .bind(prepared.article.id.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+        if !still_there {
+            return Ok(None);
+        }
         let outcome = save_article(&mut tx, prepared).await?;
         sqlx::query("UPDATE articles SET slug = ?1 WHERE id = ?2")
             .bind(slug.as_str())
@@ -105,6 +115,6 @@ impl Store {
             .await?;
         tx.commit().await?;
         self.changed();
-        Ok(outcome)
+        Ok(Some(outcome))
     }
 }

@@ -132,7 +132,11 @@ impl Archiver {
             .try_acquire_owned()
             .map_err(|_| SubmitError::Busy)?;
         let page = self.fetcher.fetch(&submitted).await?;
-        let html = decode_html(&page.body, page.content_type.as_deref());
+        let html = decode_html(
+            &page.body,
+            page.content_type.as_deref(),
+            Some(&page.final_url),
+        );
         // Only a canonical URL on the same site is believed: another site's would let any page
         // claim (and shadow) an article it is not.
         let canonical = canonical_url(&html, &page.final_url)

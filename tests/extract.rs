@@ -59,7 +59,11 @@ fn fixture(name: &str) -> Fixture {
 fn extract(name: &str) -> Result<ParsedArticle, ExtractError> {
     let fixture = fixture(name);
     check_is_html(&fixture.bytes)?;
-    let html = decode_html(&fixture.bytes, fixture.content_type.as_deref());
+    let html = decode_html(
+        &fixture.bytes,
+        fixture.content_type.as_deref(),
+        Some(&fixture.page_url),
+    );
     extract_article(&html, &fixture.page_url)
 }
 
@@ -273,7 +277,7 @@ fn shift_jis_from_the_content_type_header() {
     let content_type = fixture.content_type.as_deref();
     assert_eq!(content_type, Some("text/html; charset=Shift_JIS"));
     assert!(std::str::from_utf8(&fixture.bytes).is_err());
-    let html = decode_html(&fixture.bytes, content_type);
+    let html = decode_html(&fixture.bytes, content_type, Some(&fixture.page_url));
     assert!(html.contains("港町で灯籠流し、三年ぶりに復活"));
     assert!(!html.contains('\u{fffd}'));
     let article = article("shift_jis");

@@ -275,7 +275,7 @@ fn decode_page(
     page_url: Option<&Url>,
 ) -> Result<(String, Option<Url>), ExtractError> {
     check_is_html(body)?;
-    let html = decode_html(body, content_type);
+    let html = decode_html(body, content_type, page_url);
     let page_url = page_url.cloned().or_else(|| declared_url(&html));
     Ok((html, page_url))
 }

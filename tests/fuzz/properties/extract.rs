@@ -10,7 +10,7 @@ pub fn check(body: &[u8]) {
     if check_is_html(body).is_err() {
         return;
     }
-    let html = decode_html(body, None);
+    let html = decode_html(body, None, None);
     let page_url = declared_url(&html)
         .unwrap_or_else(|| Url::parse("https://unknown.invalid/").expect("a valid URL"));
     if let Ok(article) = extract_article(&html, &page_url) {

@@ -94,7 +94,9 @@ fn declared_or_detected(
 
 /// The rightmost label of the address's domain (`jp` for `news.example.co.jp`), in the form
 /// the detector takes: ASCII lower case (internationalized ones in Punycode, as `Url` keeps
-/// them). `None` for an IP address.
+/// them for web addresses). `None` without a domain (an IP address, a `file:` URL), and for a
+/// label of any other characters, which the host of another scheme may keep as written: the
+/// detector panics on upper case, periods and non-ASCII.
 fn top_level_domain(page_url: &Url) -> Option<&str> {
     page_url
         .domain()?
@@ -409,16 +411,34 @@ mod tests {
     }
 
     #[test]
-    fn an_address_without_a_domain_gives_no_hint() {
+    fn the_hint_is_the_rightmost_label_in_lower_case_ascii() {
+        for (address, label) in [
+            ("https://BÜCHER.example.DE./", "de"),
+            ("https://пример.рф/", "xn--p1ai"),
+        ] {
+            let page_url = Url::parse(address).expect("url");
+            assert_eq!(top_level_domain(&page_url), Some(label), "{address}");
+        }
+    }
+
+    /// What the detector would panic on, or has no domain, gives no hint, and the page is still
+    /// decoded.
+    #[test]
+    fn an_address_without_a_usable_domain_gives_no_hint() {
         for address in [
             "http://192.0.2.7/a",
             "http://[2001:db8::1]/a",
             "file:///tmp/a.html",
+            "foo://Bar.Example/",
+            "foo://bar.exÄmple/",
+            "foo://a.b_c/",
         ] {
             let page_url = Url::parse(address).expect("url");
             assert_eq!(top_level_domain(&page_url), None, "{address}");
+            assert_eq!(
+                decode_html(b"<p>caf\xe9</p>", None, Some(&page_url)),
+                "<p>caf\u{e9}</p>"
+            );
         }
-        let page_url = Url::parse("https://BÜCHER.example.DE/").expect("url");
-        assert_eq!(top_level_domain(&page_url), Some("de"));
     }
 }

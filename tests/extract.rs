@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tearsheet::ingest::ParsedArticle;
-use tearsheet::ingest::extract::{ExtractError, check_is_html, decode_html, extract_article};
+use tearsheet::ingest::extract::{ExtractError, decode_html, extract_article, extract_page};
 use tearsheet::ingest::sanitize::sanitize_html;
 use url::Url;
 
@@ -58,13 +58,12 @@ fn fixture(name: &str) -> Fixture {
 
 fn extract(name: &str) -> Result<ParsedArticle, ExtractError> {
     let fixture = fixture(name);
-    check_is_html(&fixture.bytes)?;
-    let html = decode_html(
+    extract_page(
         &fixture.bytes,
         fixture.content_type.as_deref(),
         Some(&fixture.page_url),
-    );
-    extract_article(&html, &fixture.page_url)
+    )
+    .article
 }
 
 fn article(name: &str) -> ParsedArticle {

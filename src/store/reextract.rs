@@ -49,12 +49,7 @@ impl Store {
 
     /// Whether an article of this id is in the archive (deleted ones are not).
     pub async fn has_article(&self, id: &ArticleId) -> Result<bool, Error> {
-        Ok(
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?1)")
-                .bind(id.as_str())
-                .fetch_one(&self.pool)
-                .await?,
-        )
+        article_exists(&self.pool, id).await
     }
 
     /// The stored page of an article and its latest fetch. A page imported from an export has
@@ -99,12 +94,7 @@ impl Store {
         slug: &Slug,
     ) -> Result<Option<SaveOutcome>, Error> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let still_there: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?1)")
-                .bind(prepared.article.id.as_str())
-                .fetch_one(&mut *tx)
-                .await?;
-        if !still_there {
+        if !article_exists(&mut *tx, &prepared.article.id).await? {
             return Ok(None);
         }
         let outcome = save_article(&mut tx, prepared).await?;
@@ -117,4 +107,18 @@ impl Store {
         self.changed();
         Ok(Some(outcome))
     }
+}
+
+/// Whether an article of this id is in the archive, read through `executor` (the pool, or a
+/// transaction that is about to write it).
+async fn article_exists<'c>(
+    executor: impl sqlx::SqliteExecutor<'c>,
+    id: &ArticleId,
+) -> Result<bool, Error> {
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?1)")
+            .bind(id.as_str())
+            .fetch_one(executor)
+            .await?,
+    )
 }
